@@ -1,0 +1,260 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/hedgeflow/hedgeflow/pricing/scenario"
+)
+
+// Result holds a scenario's path values at each horizon, laid out
+// [horizon*Paths + path]. MaxDrawdown is the largest fall of the funded ratio
+// from its running peak (as a fraction of the peak) up to the horizon.
+type Result struct {
+	Horizons, Paths int
+	Assets          []float64 // USD
+	Liabilities     []float64 // USD
+	MaxDrawdown     []float64
+}
+
+// Reset sizes r for h horizons and p paths, reusing its storage.
+func (r *Result) Reset(h, p int) {
+	r.Horizons, r.Paths = h, p
+	n := h * p
+	r.Assets = resize(r.Assets, n)
+	r.Liabilities = resize(r.Liabilities, n)
+	r.MaxDrawdown = resize(r.MaxDrawdown, n)
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// Sim simulates scenarios of one Model. It holds scratch buffers, so each
+// goroutine needs its own; create it with Model.NewSim.
+type Sim struct {
+	m     *Model
+	e, z  []float64
+	x     []float64 // cumulative factor values
+	vol   []float64
+	drift []float64 // per year, before the Itô term
+	lnAlt []float64
+	eBuf  []float64
+}
+
+// NewSim returns a simulator with its own buffers.
+func (m *Model) NewSim() *Sim {
+	d := len(m.kinds)
+	maxLive := 0
+	for _, bl := range m.blocks {
+		for _, hd := range bl.hz {
+			maxLive = max(maxLive, len(hd.tau))
+		}
+	}
+	return &Sim{
+		m: m, e: make([]float64, d), z: make([]float64, d), x: make([]float64, d),
+		vol: make([]float64, d), drift: make([]float64, d),
+		lnAlt: make([]float64, len(m.alts)), eBuf: make([]float64, maxLive),
+	}
+}
+
+// Simulate simulates scenario sp with the random stream of (runSeed,
+// sp.Index) and writes its path values to out.
+func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
+	m := s.m
+	if !(sp.FXVol >= 0 && sp.IRVol >= 0 && sp.ShortRateMult >= 0 && sp.CreditVol >= 0 && sp.EquityVol >= 0) || sp.Regime >= scenario.NumRegime {
+		return fmt.Errorf("%w: scenario %d: vols must be non-negative numbers and the regime known, got %+v", ErrInvalid, sp.Index, sp)
+	}
+	for i, k := range m.kinds {
+		s.drift[i] = 0
+		switch k {
+		case kFX:
+			s.vol[i] = sp.FXVol
+		case kLevel:
+			s.vol[i] = sp.IRVol * math.Sqrt(0.60)
+		case kSlope:
+			s.vol[i] = sp.IRVol * math.Sqrt(0.25) * sp.ShortRateMult
+		case kCurv:
+			s.vol[i] = sp.IRVol * math.Sqrt(0.15)
+		case kCredit:
+			s.vol[i] = sp.CreditVol
+		case kEquity:
+			s.vol[i] = sp.EquityVol
+		}
+		if k == kFX || k == kEquity {
+			s.drift[i] = -0.5 * s.vol[i] * s.vol[i]
+		}
+	}
+	for c, i := range m.eqOf {
+		if i >= 0 {
+			s.drift[i] += m.eqRate[c] + m.cfg.EquityRiskPremium
+		}
+	}
+	chol := m.chol[sp.Regime]
+	d := len(m.kinds)
+	rng := rand.New(rand.NewPCG(scenario.Seeds(runSeed, sp.Index)))
+	P := m.cfg.Paths
+	out.Reset(len(m.cfg.HorizonDays), P)
+	fr0 := m.assets0 / m.liabs0
+
+	for p := range P {
+		for i := range s.x {
+			s.x[i] = 0
+		}
+		for i := range s.lnAlt {
+			s.lnAlt[i] = 0
+		}
+		peak, mdd := fr0, 0.0
+		prev, hz := 0, 0
+		for st, day := range m.steps {
+			dt := float64(day-prev) / DaysPerYear
+			prev = day
+			sq := math.Sqrt(dt)
+			for j := range d {
+				s.e[j] = rng.NormFloat64()
+			}
+			o := 0
+			for i := range d {
+				zi := 0.0
+				row := chol[o : o+i+1]
+				for j, l := range row {
+					zi += l * s.e[j]
+				}
+				o += i + 1
+				s.z[i] = zi
+				s.x[i] += s.drift[i]*dt + s.vol[i]*sq*zi
+			}
+			for ai := range m.alts {
+				a := &m.alts[ai]
+				ev := sp.EquityVol * a.Beta
+				tot := ev*ev + a.IdioVol*a.IdioVol
+				s.lnAlt[ai] += (m.usdRate+a.Beta*m.cfg.EquityRiskPremium-0.5*tot)*dt +
+					ev*sq*s.z[m.eqOf[a.Ccy]] + a.IdioVol*sq*rng.NormFloat64()
+			}
+			t := float64(day) / DaysPerYear
+			isHz := hz < len(m.hzStep) && m.hzStep[hz] == st
+			assets, liabs := s.value(sp, st, hz, t, isHz)
+			fr := assets / liabs
+			if fr > peak {
+				peak = fr
+			} else if dd := 1 - fr/peak; dd > mdd {
+				mdd = dd
+			}
+			if isHz {
+				i := hz*P + p
+				out.Assets[i], out.Liabilities[i], out.MaxDrawdown[i] = assets, liabs, mdd
+				hz++
+			}
+		}
+	}
+	return nil
+}
+
+// value returns the fund's assets and liabilities in USD at step st (time t
+// years): exactly at horizon hz when exact, else by Taylor expansion.
+func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (assets, liabs float64) {
+	m := s.m
+	x := s.x
+	for c, v := range m.eqValue {
+		if v == 0 {
+			continue
+		}
+		ln := x[m.eqOf[c]]
+		if f := m.fxOf[c]; f >= 0 {
+			ln += x[f]
+		}
+		assets += v * exp(ln)
+	}
+	for ai := range m.alts {
+		a := &m.alts[ai]
+		ln := s.lnAlt[ai]
+		if f := m.fxOf[a.Ccy]; f >= 0 {
+			ln += x[f]
+		}
+		assets += a.ValueUSD * exp(ln)
+	}
+	for bi := range m.blocks {
+		bl := &m.blocks[bi]
+		fx := m.fx0[bl.ccy]
+		if bl.fx >= 0 {
+			fx *= exp(x[bl.fx])
+		}
+		L, S, C := x[bl.rate], x[bl.rate+1], x[bl.rate+2]
+		row := bl.steps[st]
+		var a, l float64
+		var hd *horizonData
+		if exact {
+			hd = &bl.hz[st]
+			s.shockDF(hd, L, S, C)
+		}
+		for ci := range bl.classes {
+			cl := &bl.classes[ci]
+			ds := 0.0
+			if cl.credit >= 0 {
+				sv := sp.CreditVol * cl.amp
+				ds = cl.spread0 * (exp(cl.amp*x[m.creditIdx[cl.credit]]-0.5*sv*sv*t) - 1)
+			}
+			var v float64
+			if exact {
+				v = exactPV(hd.w[ci], hd.tau, s.eBuf, ds)
+			} else {
+				tc := &row[ci]
+				if tc.v0 != 0 {
+					k := &tc.k3
+					third := L*L*(k[0]*L+k[1]*S+k[2]*C) + S*S*(k[6]*S+k[7]*C+k[3]*L) + C*C*(k[9]*C+k[5]*L+k[8]*S) + k[4]*L*S*C
+					v = tc.v0 * exp(-third/6+tc.g[0]*L+tc.g[1]*S+tc.g[2]*C+
+						0.5*(tc.h[0]*L*L+tc.h[3]*S*S+tc.h[5]*C*C)+tc.h[1]*L*S+tc.h[2]*L*C+tc.h[4]*S*C+
+						ds*(tc.gs+0.5*tc.hss*ds+tc.hsx[0]*L+tc.hsx[1]*S+tc.hsx[2]*C))
+				}
+			}
+			if cl.liability {
+				l += v
+			} else {
+				a += v
+			}
+			a += row[ci].cashPaid
+		}
+		assets += fx * a
+		liabs += fx * l
+	}
+	return assets, liabs
+}
+
+// shockDF fills s.eBuf with exp(-(L τ + S I_S(τ) + C I_C(τ))) at the live
+// points of hd, with one or two exponentials per knot segment.
+func (s *Sim) shockDF(hd *horizonData, L, S, C float64) {
+	m := s.m
+	prevSeg := -1
+	var e, ratio float64
+	for i, tau := range hd.tau {
+		seg := hd.seg[i]
+		if seg == prevSeg {
+			e *= ratio
+		} else {
+			e = exp(-(L*tau + S*hd.is[i] + C*hd.ic[i]))
+			ratio = exp(-0.5 * (L + S*m.segSlope[seg] + C*m.segCurv[seg]))
+			prevSeg = seg
+		}
+		s.eBuf[i] = e
+	}
+}
+
+// exactPV sums w[i]·E[i]·exp(-ds·τ[i]); the grid is uniform (step 0.5), so
+// the spread factor is geometric.
+func exactPV(w, tau, e []float64, ds float64) float64 {
+	if len(w) == 0 {
+		return 0
+	}
+	g := exp(-ds * tau[0])
+	q := exp(-0.5 * ds)
+	v := 0.0
+	for i, wi := range w {
+		v += wi * e[i] * g
+		g *= q
+	}
+	return v
+}

@@ -1,0 +1,532 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/hedgeflow/hedgeflow/pricing/market"
+	"github.com/hedgeflow/hedgeflow/pricing/portfolio"
+	"github.com/hedgeflow/hedgeflow/pricing/scenario"
+)
+
+// ErrInvalid is wrapped by every error about invalid settings.
+var ErrInvalid = errors.New("sim: invalid")
+
+// DaysPerYear is the number of trading days in a year.
+const DaysPerYear = 252
+
+// nsLambda is the Nelson-Siegel decay in years (Diebold & Li 2006: 0.0609
+// per month).
+const nsLambda = 1 / (0.0609 * 12)
+
+// Knots are the maturities, in years, between which curve shocks are linear
+// in τ (piecewise-constant forward shocks).
+var Knots = []float64{0, 0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30, 40, 50, 60, 80, 100, 125}
+
+// SectorAmplification scales the credit spread vol of each sector: systemic
+// amplification of financials 1.4, industrials 1.1, utilities 0.9, energy 1.3.
+var SectorAmplification = [market.NumSector]float64{1.4, 1.1, 0.9, 1.3}
+
+// Config sets up a simulation. The zero value of a field means its default.
+type Config struct {
+	Paths             int     // Monte Carlo paths per scenario; default 1000
+	StepDays          int     // days per step; default 5 (weekly)
+	HorizonDays       []int   // default 21, 63, 126, 252
+	EquityRiskPremium float64 // default 0.04 a year; set NaN for zero
+}
+
+// MaxPaths bounds the paths per scenario.
+const MaxPaths = 1_000_000
+
+func (c *Config) setDefaults() {
+	if c.Paths == 0 {
+		c.Paths = 1000
+	}
+	if c.StepDays == 0 {
+		c.StepDays = 5
+	}
+	if len(c.HorizonDays) == 0 {
+		c.HorizonDays = []int{21, 63, 126, 252}
+	}
+	if c.EquityRiskPremium == 0 {
+		c.EquityRiskPremium = 0.04
+	} else if math.IsNaN(c.EquityRiskPremium) {
+		c.EquityRiskPremium = 0
+	}
+}
+
+// Validate checks c after defaults.
+func (c *Config) Validate() error {
+	if c.Paths < 1 || c.Paths > MaxPaths {
+		return fmt.Errorf("%w: paths: must be in [1, %d], got %d", ErrInvalid, MaxPaths, c.Paths)
+	}
+	if c.StepDays < 1 || c.StepDays > DaysPerYear {
+		return fmt.Errorf("%w: step_days: must be in [1, %d], got %d", ErrInvalid, DaysPerYear, c.StepDays)
+	}
+	for i, h := range c.HorizonDays {
+		if h < 1 || h > 10*DaysPerYear {
+			return fmt.Errorf("%w: horizons[%d]: must be in [1, %d] days, got %d", ErrInvalid, i, 10*DaysPerYear, h)
+		}
+		if i > 0 && h <= c.HorizonDays[i-1] {
+			return fmt.Errorf("%w: horizons: must be increasing, got %v", ErrInvalid, c.HorizonDays)
+		}
+	}
+	if c.EquityRiskPremium < -0.5 || c.EquityRiskPremium > 0.5 {
+		return fmt.Errorf("%w: equity_risk_premium: must be in [-0.5, 0.5], got %v", ErrInvalid, c.EquityRiskPremium)
+	}
+	return nil
+}
+
+// class is a set of cash flows in one currency discounted at one spread
+// with one credit factor.
+type class struct {
+	liability bool
+	spread0   float64
+	credit    int     // index of the credit factor, -1 for none
+	amp       float64 // sector amplification of the credit vol
+	cf        []float64
+}
+
+// taylor holds a class's value at a step and the derivatives of its
+// logarithm in the factors x = (L, S, C) and the absolute spread change ds.
+// Expanding ln V rather than V makes the second-order expansion exact for a
+// single cash flow and leaves only the third cumulant of the cash-flow
+// times as error.
+type taylor struct {
+	v0       float64
+	g        [3]float64
+	h        [6]float64 // LL, LS, LC, SS, SC, CC
+	gs, hss  float64
+	hsx      [3]float64
+	k3       [10]float64 // third cumulants of d: LLL LLS LLC LSS LSC LCC SSS SSC SCC CCC
+	m3       [10]float64 // raw third moments while accumulating
+	cashPaid float64 // cash flows paid by this step, signed: bonds +, liabilities -
+}
+
+// horizonData is what the exact revaluation at one horizon needs.
+type horizonData struct {
+	k0     int       // first live grid index (τ > 0)
+	tau    []float64 // τ of live points
+	is, ic []float64 // integrated slope and curvature loadings at τ
+	seg    []int     // knot segment of each live point
+	w      [][]float64 // per class: cf × base discount factor at τ
+}
+
+type block struct {
+	ccy     market.Ccy
+	fx      int // factor index of the currency's FX, -1 for USD
+	rate    int // factor index of its level factor; slope +1, curvature +2
+	classes []class
+	steps   [][]taylor    // [step][class]
+	hz      []horizonData // per horizon
+}
+
+// Model is a portfolio prepared for simulation on a market snapshot. It is
+// read-only once built and safe for concurrent use by many workers.
+type Model struct {
+	cfg       Config
+	fx0       [market.NumCcy]float64
+	kinds     []kind
+	fxOf      [market.NumCcy]int // factor index, -1 if none
+	eqOf      [market.NumCcy]int
+	credits   []market.Rating
+	creditIdx []int // factor index of each credit rating factor
+	chol      [scenario.NumRegime][]float64
+	repaired  [scenario.NumRegime]bool
+	steps     []int // day at the end of each step
+	hzStep    []int // step index of each horizon
+	blocks    []block
+	eqValue   [market.NumCcy]float64
+	eqRate    [market.NumCcy]float64 // local 3-month rate
+	usdRate   float64
+	alts      []portfolio.Alternative
+	assets0   float64
+	liabs0    float64
+	segSlope  []float64 // forward loading of slope per knot segment
+	segCurv   []float64
+}
+
+// Horizons returns the horizons in days.
+func (m *Model) Horizons() []int { return m.cfg.HorizonDays }
+
+// Paths returns the number of paths per scenario.
+func (m *Model) Paths() int { return m.cfg.Paths }
+
+// Assets0 and Liabilities0 are the fund's values today, USD.
+func (m *Model) Assets0() float64      { return m.assets0 }
+func (m *Model) Liabilities0() float64 { return m.liabs0 }
+
+// Repaired reports whether the regime's correlation matrix was not positive
+// semidefinite and was repaired.
+func (m *Model) Repaired(r scenario.Regime) bool { return m.repaired[r] }
+
+// Dim is the number of correlated factors.
+func (m *Model) Dim() int { return len(m.kinds) }
+
+// NewModel prepares p on snapshot mk for simulation.
+func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := mk.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{cfg: cfg, fx0: mk.FX}
+	m.cfg.HorizonDays = append([]int(nil), cfg.HorizonDays...)
+	for i := range m.fxOf {
+		m.fxOf[i], m.eqOf[i] = -1, -1
+	}
+	// Which currencies, rate blocks and ratings the fund is exposed to.
+	var fxUsed, rateUsed [market.NumCcy]bool
+	var ratingUsed [market.NumRating]bool
+	for _, e := range p.Equities {
+		fxUsed[e.Ccy] = true
+		m.eqValue[e.Ccy] += e.ValueUSD
+	}
+	for _, a := range p.Alternatives {
+		fxUsed[a.Ccy] = true // its beta also needs its currency's equity factor (below)
+	}
+	for _, b := range p.Bonds {
+		fxUsed[b.Ccy], rateUsed[b.Ccy] = true, true
+		if !b.Government {
+			ratingUsed[b.Rating] = true
+		}
+	}
+	for _, l := range p.Liabilities {
+		fxUsed[l.Ccy], rateUsed[l.Ccy] = true, true
+	}
+	for c := market.Ccy(1); c < market.NumCcy; c++ {
+		if fxUsed[c] {
+			m.fxOf[c] = len(m.kinds)
+			m.kinds = append(m.kinds, kFX)
+		}
+	}
+	for c := range market.NumCcy {
+		if rateUsed[c] {
+			m.blocks = append(m.blocks, block{ccy: c, fx: m.fxOf[c], rate: len(m.kinds)})
+			m.kinds = append(m.kinds, kLevel, kSlope, kCurv)
+		}
+	}
+	var ratingFactor [market.NumRating]int
+	for r := range market.NumRating {
+		ratingFactor[r] = -1
+		if ratingUsed[r] {
+			ratingFactor[r] = len(m.credits)
+			m.credits = append(m.credits, r)
+			m.creditIdx = append(m.creditIdx, len(m.kinds))
+			m.kinds = append(m.kinds, kCredit)
+		}
+	}
+	var eqUsed [market.NumCcy]bool
+	for _, e := range p.Equities {
+		eqUsed[e.Ccy] = true
+	}
+	for _, a := range p.Alternatives {
+		eqUsed[a.Ccy] = true
+	}
+	for c := range market.NumCcy {
+		if eqUsed[c] {
+			m.eqOf[c] = len(m.kinds)
+			m.kinds = append(m.kinds, kEquity)
+		}
+		m.eqRate[c] = mk.Curves[c].Rate(0.25)
+	}
+	m.usdRate = m.eqRate[market.USD]
+	m.alts = append(m.alts, p.Alternatives...)
+	for r := range scenario.NumRegime {
+		c, rep, err := nearestPSD(corrMatrix(m.kinds, r))
+		if err != nil {
+			return nil, err
+		}
+		m.repaired[r] = rep
+		if m.chol[r], err = cholPacked(c); err != nil {
+			return nil, err
+		}
+	}
+
+	// Time grid: every StepDays days, plus the horizons.
+	last := cfg.HorizonDays[len(cfg.HorizonDays)-1]
+	days := map[int]bool{}
+	for d := cfg.StepDays; d < last; d += cfg.StepDays {
+		days[d] = true
+	}
+	for _, h := range cfg.HorizonDays {
+		days[h] = true
+	}
+	for d := range days {
+		m.steps = append(m.steps, d)
+	}
+	sort.Ints(m.steps)
+	for _, h := range cfg.HorizonDays {
+		m.hzStep = append(m.hzStep, sort.SearchInts(m.steps, h))
+	}
+
+	// Knot segments' forward loadings.
+	for j := 0; j+1 < len(Knots); j++ {
+		a, b := Knots[j], Knots[j+1]
+		m.segSlope = append(m.segSlope, (intSlope(b)-intSlope(a))/(b-a))
+		m.segCurv = append(m.segCurv, (intCurv(b)-intCurv(a))/(b-a))
+	}
+
+	// Cash-flow classes per currency block.
+	for bi := range m.blocks {
+		bl := &m.blocks[bi]
+		addClass := func(cl class) *class {
+			for i := range bl.classes {
+				o := &bl.classes[i]
+				if o.liability == cl.liability && o.spread0 == cl.spread0 && o.credit == cl.credit && o.amp == cl.amp {
+					return o
+				}
+			}
+			bl.classes = append(bl.classes, cl)
+			return &bl.classes[len(bl.classes)-1]
+		}
+		for i := range p.Bonds {
+			b := &p.Bonds[i]
+			if b.Ccy != bl.ccy {
+				continue
+			}
+			cl := class{spread0: portfolio.BondSpread(b, mk), credit: -1}
+			if !b.Government {
+				cl.credit = ratingFactor[b.Rating]
+				cl.amp = SectorAmplification[b.Sector]
+			}
+			c := addClass(cl)
+			face := portfolio.FaceLocal(b, mk)
+			n := int(math.Round(b.Maturity * float64(b.Freq)))
+			step := 2 / b.Freq // grid points per coupon period
+			for i := 1; i <= n; i++ {
+				k := i * step
+				c.cf = growTo(c.cf, k)
+				c.cf[k-1] += face * b.Coupon / float64(b.Freq)
+				if i == n {
+					c.cf[k-1] += face
+				}
+			}
+		}
+		for i := range p.Liabilities {
+			l := &p.Liabilities[i]
+			if l.Ccy != bl.ccy {
+				continue
+			}
+			c := addClass(class{liability: true, spread0: p.LiabilitySpread, credit: -1})
+			for y, cf := range l.Cashflows {
+				k := 2 * (y + 1)
+				c.cf = growTo(c.cf, k)
+				c.cf[k-1] += cf
+			}
+		}
+		m.prepareBlock(bl, mk)
+	}
+
+	// Today's values, from the same machinery as the paths.
+	for c := range market.NumCcy {
+		m.assets0 += m.eqValue[c]
+	}
+	for _, a := range m.alts {
+		m.assets0 += a.ValueUSD
+	}
+	for _, bl := range m.blocks {
+		for _, cl := range bl.classes {
+			v := m.fx0[bl.ccy] * pvAt(cl.cf, mk.Curves[bl.ccy].Rate, cl.spread0, 0)
+			if cl.liability {
+				m.liabs0 += v
+			} else {
+				m.assets0 += v
+			}
+		}
+	}
+	return m, nil
+}
+
+func growTo(s []float64, n int) []float64 {
+	for len(s) < n {
+		s = append(s, 0)
+	}
+	return s
+}
+
+// pvAt is the unshocked value at time t (years) of cash flows on the
+// semi-annual grid still to come, at the base curve plus spread.
+func pvAt(cf []float64, rate func(float64) float64, spread, t float64) float64 {
+	pv := 0.0
+	for k, c := range cf {
+		tau := 0.5*float64(k+1) - t
+		if tau > 1e-12 && c != 0 {
+			pv += c * math.Exp(-(rate(tau)+spread)*tau)
+		}
+	}
+	return pv
+}
+
+// intSlope and intCurv are the Nelson-Siegel zero loadings times τ: the
+// integrals of the forward loadings from 0 to τ.
+func intSlope(tau float64) float64 { return nsLambda * (1 - math.Exp(-tau/nsLambda)) }
+func intCurv(tau float64) float64 {
+	x := tau / nsLambda
+	return nsLambda * (1 - math.Exp(-x)*(1+x))
+}
+
+// segOf returns the knot segment holding τ > 0.
+func segOf(tau float64) int {
+	j := sort.SearchFloat64s(Knots, tau) - 1 // Knots[j] < tau <= Knots[j+1]
+	if j < 0 {
+		j = 0
+	}
+	if j >= len(Knots)-1 {
+		j = len(Knots) - 2
+	}
+	return j
+}
+
+// loadings returns the integrated slope and curvature loadings at τ: linear
+// between knots, exact at them.
+func (m *Model) loadings(tau float64) (float64, float64) {
+	j := segOf(tau)
+	a := Knots[j]
+	return intSlope(a) + m.segSlope[j]*(tau-a), intCurv(a) + m.segCurv[j]*(tau-a)
+}
+
+func (m *Model) prepareBlock(bl *block, mk *market.Snapshot) {
+	z := mk.Curves[bl.ccy]
+	bl.steps = make([][]taylor, len(m.steps))
+	for s, day := range m.steps {
+		t := float64(day) / DaysPerYear
+		row := make([]taylor, len(bl.classes))
+		for ci, cl := range bl.classes {
+			tc := &row[ci]
+			for k, c := range cl.cf {
+				if c == 0 {
+					continue
+				}
+				tau := 0.5*float64(k+1) - t
+				if tau <= 1e-12 {
+					if cl.liability {
+						tc.cashPaid -= c
+					} else {
+						tc.cashPaid += c
+					}
+					continue
+				}
+				w := c * math.Exp(-(z.Rate(tau)+cl.spread0)*tau)
+				is, ic := m.loadings(tau)
+				d := [3]float64{tau, is, ic}
+				tc.v0 += w
+				for a := range 3 {
+					tc.g[a] -= w * d[a]
+					tc.hsx[a] += w * tau * d[a]
+				}
+				tc.h[0] += w * d[0] * d[0]
+				tc.h[1] += w * d[0] * d[1]
+				tc.h[2] += w * d[0] * d[2]
+				tc.h[3] += w * d[1] * d[1]
+				tc.h[4] += w * d[1] * d[2]
+				tc.h[5] += w * d[2] * d[2]
+				tc.gs -= w * tau
+				tc.hss += w * tau * tau
+				for k, ijk := range triples {
+					tc.m3[k] += w * d[ijk[0]] * d[ijk[1]] * d[ijk[2]]
+				}
+			}
+			tc.toLog()
+		}
+		bl.steps[s] = row
+	}
+	bl.hz = make([]horizonData, len(m.steps))
+	for hi, day := range m.steps {
+		t := float64(day) / DaysPerYear
+		hd := &bl.hz[hi]
+		maxK := 0
+		for _, cl := range bl.classes {
+			maxK = max(maxK, len(cl.cf))
+		}
+		hd.k0 = maxK
+		for k := 0; k < maxK; k++ {
+			if 0.5*float64(k+1)-t > 1e-12 {
+				hd.k0 = k
+				break
+			}
+		}
+		for k := hd.k0; k < maxK; k++ {
+			tau := 0.5*float64(k+1) - t
+			is, ic := m.loadings(tau)
+			hd.tau = append(hd.tau, tau)
+			hd.is = append(hd.is, is)
+			hd.ic = append(hd.ic, ic)
+			hd.seg = append(hd.seg, segOf(tau))
+		}
+		hd.w = make([][]float64, len(bl.classes))
+		for ci, cl := range bl.classes {
+			w := make([]float64, 0, len(hd.tau))
+			for i, tau := range hd.tau {
+				k := hd.k0 + i
+				if k >= len(cl.cf) {
+					break
+				}
+				w = append(w, cl.cf[k]*math.Exp(-(z.Rate(tau)+cl.spread0)*tau))
+			}
+			hd.w[ci] = w
+		}
+	}
+}
+
+// toLog turns value derivatives (V, ∂V, ∂²V) into derivatives of ln V:
+// a = ∂V/V, B = ∂²V/V - a aᵀ.
+func (tc *taylor) toLog() {
+	if tc.v0 <= 0 {
+		*tc = taylor{cashPaid: tc.cashPaid}
+		return
+	}
+	inv := 1 / tc.v0
+	var a [4]float64
+	for i := range 3 {
+		a[i] = tc.g[i] * inv
+	}
+	a[3] = tc.gs * inv
+	idx := [6][2]int{{0, 0}, {0, 1}, {0, 2}, {1, 1}, {1, 2}, {2, 2}}
+	for k, ij := range idx {
+		tc.h[k] = tc.h[k]*inv - a[ij[0]]*a[ij[1]]
+	}
+	for i := range 3 {
+		tc.hsx[i] = tc.hsx[i]*inv - a[3]*a[i]
+	}
+	tc.hss = tc.hss*inv - a[3]*a[3]
+	// Raw moments of d under the weights w/V: m1 = -a, m2 = B + a aᵀ.
+	var m1 [3]float64
+	var m2 [3][3]float64
+	for i := range 3 {
+		m1[i] = -a[i]
+	}
+	for k, ij := range idx {
+		v := tc.h[k] + a[ij[0]]*a[ij[1]]
+		m2[ij[0]][ij[1]], m2[ij[1]][ij[0]] = v, v
+	}
+	for k, t := range triples {
+		i, j, l := t[0], t[1], t[2]
+		tc.k3[k] = tc.m3[k]*inv - (m2[i][j]*m1[l] + m2[i][l]*m1[j] + m2[j][l]*m1[i]) + 2*m1[i]*m1[j]*m1[l]
+		// Each distinct triple stands for its permutations in Σ κ_abc x_a x_b x_c.
+		tc.k3[k] *= float64(permutations(t))
+	}
+	tc.g = [3]float64{a[0], a[1], a[2]}
+	tc.gs = a[3]
+}
+
+// triples are the distinct index triples i <= j <= l of three factors.
+var triples = [10][3]int{{0, 0, 0}, {0, 0, 1}, {0, 0, 2}, {0, 1, 1}, {0, 1, 2}, {0, 2, 2}, {1, 1, 1}, {1, 1, 2}, {1, 2, 2}, {2, 2, 2}}
+
+func permutations(t [3]int) int {
+	switch {
+	case t[0] == t[1] && t[1] == t[2]:
+		return 1
+	case t[0] == t[1] || t[1] == t[2] || t[0] == t[2]:
+		return 3
+	default:
+		return 6
+	}
+}
