@@ -102,15 +102,15 @@ type taylor struct {
 	hsx      [3]float64
 	k3       [10]float64 // third cumulants of d: LLL LLS LLC LSS LSC LCC SSS SSC SCC CCC
 	m3       [10]float64 // raw third moments while accumulating
-	cashPaid float64 // cash flows paid by this step, signed: bonds +, liabilities -
+	cashPaid float64     // cash flows paid by this step, signed: bonds +, liabilities -
 }
 
 // horizonData is what the exact revaluation at one horizon needs.
 type horizonData struct {
-	k0     int       // first live grid index (τ > 0)
-	tau    []float64 // τ of live points
-	is, ic []float64 // integrated slope and curvature loadings at τ
-	seg    []int     // knot segment of each live point
+	k0     int         // first live grid index (τ > 0)
+	tau    []float64   // τ of live points
+	is, ic []float64   // integrated slope and curvature loadings at τ
+	seg    []int       // knot segment of each live point
 	w      [][]float64 // per class: cf × base discount factor at τ
 }
 
