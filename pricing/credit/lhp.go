@@ -31,7 +31,10 @@ func BaseLoss(k, pd, rho, recovery float64) float64 {
 	c := normQuantile(pd)
 	sr := math.Sqrt(rho)
 	z := (c - math.Sqrt(1-rho)*normQuantile(kappa)) / sr
-	return lgd * (pd - Binormal(c, z, sr) + kappa*normCDF(z))
+	el := lgd * (pd - Binormal(c, z, sr) + kappa*normCDF(z))
+	// 0 <= E[min(L,k)] <= min(k, E[L]); rounding in the difference can step
+	// outside by an ulp or so.
+	return math.Max(0, math.Min(el, math.Min(k, pd*lgd)))
 }
 
 // TrancheLoss returns the expected loss of the tranche [attach, detach] as a

@@ -175,3 +175,20 @@ func TestTrancheFullStructureProtection(t *testing.T) {
 		t.Errorf("pv %v", eq.PV)
 	}
 }
+
+// TestBaseLossTinyPDNotNaN is the fix for a NaN found by FuzzCreditKinds:
+// math.Erfcinv(2p) overflows for p = 1e-300, so the quantile was -Inf. Tiny
+// default probabilities and attachments now give finite losses that agree
+// with quadrature.
+func TestBaseLossTinyPDNotNaN(t *testing.T) {
+	if got := BaseLoss(1e-300, 1e-300, 0.9999999999, 0); !(got >= 0 && got <= 1e-300) {
+		t.Errorf("BaseLoss(1e-300, 1e-300, ~1, 0) = %v", got)
+	}
+	for _, c := range [][2]float64{{1e-9, 1e-9}, {1e-6, 1e-12}, {1e-3, 1e-10}} {
+		k, pd := c[0], c[1]
+		got, want := BaseLoss(k, pd, 0.4, 0.4), baseLossQuadrature(k, pd, 0.4, 0.4)
+		if !near(got, want, 0, 1e-9) {
+			t.Errorf("k %v pd %v: %.15g, quadrature %.15g", k, pd, got, want)
+		}
+	}
+}

@@ -5,8 +5,43 @@ import "math"
 // normCDF is the standard normal distribution function.
 func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 
-// normQuantile is the inverse of normCDF for p in (0, 1).
-func normQuantile(p float64) float64 { return -math.Sqrt2 * math.Erfcinv(2*p) }
+// normQuantile is the inverse of normCDF for p in (0, 1), to a relative
+// accuracy of about 1e-15 in p down to the smallest p. math.Erfcinv is not
+// used: it works on 1 - 2p and loses the lower tail (Erfcinv(2e-300) is
+// +Inf). P. J. Acklam's rational approximation (relative error 1.15e-9,
+// https://web.archive.org/web/20151030215612/http://home.online.no/~pjacklam/notes/invnorm/)
+// refined by Halley steps on normCDF, which is accurate in the lower tail.
+func normQuantile(p float64) float64 {
+	switch {
+	case math.IsNaN(p) || p < 0 || p > 1:
+		return math.NaN()
+	case p == 0:
+		return math.Inf(-1)
+	case p == 1:
+		return math.Inf(1)
+	case p > 0.5:
+		return -normQuantile(1 - p)
+	}
+	const pLow = 0.02425
+	var x float64
+	if p < pLow {
+		q := math.Sqrt(-2 * math.Log(p))
+		x = (((((-7.784894002430293e-03*q-3.223964580411365e-01)*q-2.400758277161838e+00)*q-2.549732539343734e+00)*q+4.374664141464968e+00)*q + 2.938163982698783e+00) /
+			((((7.784695709041462e-03*q+3.224671290700398e-01)*q+2.445134137142996e+00)*q+3.754408661907416e+00)*q + 1)
+	} else {
+		q := p - 0.5
+		r := q * q
+		x = (((((-3.969683028665376e+01*r+2.209460984245205e+02)*r-2.759285104469687e+02)*r+1.383577518672690e+02)*r-3.066479806614716e+01)*r + 2.506628277459239e+00) * q /
+			(((((-5.447609879822406e+01*r+1.615858368580409e+02)*r-1.556989798598866e+02)*r+6.680131188771972e+01)*r-1.328068155288572e+01)*r + 1)
+	}
+	for range 2 {
+		// Halley step on f(x) = Φ(x) - p, relative to p.
+		e := normCDF(x) - p
+		u := e * math.Sqrt(2*math.Pi) * math.Exp(0.5*x*x)
+		x -= u / (1 + 0.5*x*u)
+	}
+	return x
+}
 
 // Gauss-Legendre abscissae (positive half) and weights on [-1, 1] for 6, 12
 // and 20 points, as tabulated in Genz's bvnu.

@@ -49,3 +49,22 @@ func TestBinormalLimits(t *testing.T) {
 		t.Errorf("a=-Inf: %v", got)
 	}
 }
+
+// TestNormQuantile: Φ(Φ⁻¹(p)) = p from p = 1e-300 to 1/2 to a relative
+// 1e-14 x max(1, |x|/4): an ulp of x moves Φ(x) by about |x| ulp relative,
+// so this is as close as a float64 x can get in the far tail. And symmetry
+// above 1/2.
+func TestNormQuantile(t *testing.T) {
+	for _, p := range []float64{1e-300, 1e-200, 1e-100, 1e-30, 1e-16, 1e-10, 1e-5, 0.001, 0.02, 0.02425, 0.1, 0.3, 0.5} {
+		x := normQuantile(p)
+		if got := normCDF(x); !near(got, p, 0, 1e-14*math.Max(1, math.Abs(x)/4)) {
+			t.Errorf("p %v: Φ(%v) = %v", p, x, got)
+		}
+		if q := 1 - p; q < 1 && !near(normQuantile(q), -normQuantile(1-q), 0, 1e-15) {
+			t.Errorf("p %v: asymmetric", q)
+		}
+	}
+	if !math.IsInf(normQuantile(0), -1) || !math.IsInf(normQuantile(1), 1) || !math.IsNaN(normQuantile(2)) {
+		t.Error("edge values")
+	}
+}
