@@ -43,8 +43,8 @@ func checkHazard(times, rates []float64) error {
 	return nil
 }
 
-// Rate returns the hazard rate at t (right-continuous at the nodes from the
-// left: the rate of the segment that ends at a node applies at that node).
+// Rate returns the hazard rate at t; at a node, the rate of the segment that
+// ends there.
 func (h Hazard) Rate(t float64) float64 {
 	for i, T := range h.Times {
 		if t <= T {
