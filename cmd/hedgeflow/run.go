@@ -2,10 +2,165 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hedgeflow/hedgeflow/examples"
+	"github.com/hedgeflow/hedgeflow/pricing/risk"
+	"github.com/hedgeflow/hedgeflow/report"
+	"github.com/hedgeflow/hedgeflow/run"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("run: not built yet")
+	fs := newFlagSet("run", "Analyses a pension fund across volatility scenarios on NATS JetStream (an\n"+
+		"embedded server unless --nats is given) and writes OUT/report.json.", stderr)
+	portfolio := fs.String("portfolio", "", "portfolio `FILE` (YAML, see README); default: the built-in sample fund \"Global Pension Trust\"")
+	marketFile := fs.String("market", "", "market snapshot `FILE` (YAML); default: the built-in snapshot of 2024-12-31")
+	scenarios := fs.Int("scenarios", 1000, "number of volatility scenarios")
+	paths := fs.Int("paths", 1000, "Monte Carlo paths per scenario")
+	seed := fs.Uint64("seed", 42, "random seed: the same seed and inputs give the same numbers")
+	workers := fs.Int("workers", 0, "pricing workers in this process (default: number of CPUs; -1: none, for remote workers)")
+	partition := fs.Int("partition-size", 50, "scenarios per work-queue message")
+	natsURL := fs.String("nats", "", "`URL` of an external NATS server with JetStream (default: embedded, in-process)")
+	store := fs.String("store", "", "`DIR` for the embedded server's JetStream files, kept after the run (default: a temporary directory)")
+	out := fs.String("out", "hedgeflow-out", "output `DIR` for report.json")
+	threshold := fs.Float64("threshold", 0.85, "funded-ratio threshold for the shortfall probability")
+	stepDays := fs.Int("step-days", 5, "simulation step in trading days (5: weekly)")
+	runID := fs.String("run-id", "", "run id (default: time and a random suffix)")
+	verbose := fs.Bool("v", false, "log progress to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *workers == 0 {
+		*workers = 0 // run's default: NumCPU
+	}
+	o := run.Options{
+		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
+		MarketFile: examples.MarketFile, MarketYAML: examples.Market,
+		Scenarios: *scenarios, Paths: *paths, Seed: *seed, Workers: *workers, PartitionSize: *partition,
+		NATSURL: *natsURL, StoreDir: *store, Threshold: *threshold, StepDays: *stepDays, RunID: *runID,
+	}
+	// Flags given as zero mean zero, not "default": refuse them here.
+	for name, v := range map[string]int{"scenarios": *scenarios, "paths": *paths, "partition-size": *partition, "step-days": *stepDays} {
+		if v <= 0 {
+			return usageErrorf("--%s: must be positive, got %d", name, v)
+		}
+	}
+	if *portfolio != "" {
+		b, err := readInput(*portfolio)
+		if err != nil {
+			return err
+		}
+		o.PortfolioFile, o.PortfolioYAML = *portfolio, b
+	}
+	if *marketFile != "" {
+		b, err := readInput(*marketFile)
+		if err != nil {
+			return err
+		}
+		o.MarketFile, o.MarketYAML = *marketFile, b
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	o.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		var bar *progressbar.ProgressBar
+		o.Progress = func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total,
+					progressbar.OptionSetWriter(f),
+					progressbar.OptionSetDescription("pricing partitions"),
+					progressbar.OptionShowCount(),
+					progressbar.OptionShowIts(),
+					progressbar.OptionSetItsString("partitions"),
+					progressbar.OptionSetPredictTime(true),
+					progressbar.OptionClearOnFinish(),
+					progressbar.OptionThrottle(100*time.Millisecond))
+			}
+			_ = bar.Set(done)
+		}
+	}
+	rep, err := run.Execute(ctx, o)
+	if err != nil {
+		return err
+	}
+	path, err := rep.WriteFiles(*out)
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	printSummary(stdout, rep, path)
+	return nil
+}
+
+// readInput reads a user's file with a size limit.
+func readInput(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > 16<<20 {
+		return nil, fmt.Errorf("%s: %d bytes, more than the 16 MiB limit", path, st.Size())
+	}
+	return os.ReadFile(filepath.Clean(path))
+}
+
+func printSummary(w io.Writer, r *report.Report, path string) {
+	p := r.Portfolio
+	fmt.Fprintf(w, "%s: assets %s, liabilities %s, funded ratio %.1f%%\n", p.Name, bn(p.AssetsUSD), bn(p.LiabilitiesUSD), 100*p.FundedRatio)
+	fmt.Fprintf(w, "%d scenarios x %d paths, seed %d, run %s\n\n", r.Scenarios, r.Paths, r.Seed, r.RunID)
+	col := func(f func(m risk.Metrics) float64) (median, worst float64) {
+		xs := make([]float64, len(r.ScenarioMetrics))
+		for i, s := range r.ScenarioMetrics {
+			xs[i] = f(s.Unhedged)
+		}
+		slices.Sort(xs)
+		return xs[len(xs)/2], xs[len(xs)-1]
+	}
+	fmt.Fprintf(w, "%-24s %14s %16s %15s\n", fmt.Sprintf("Unhedged, %d days", r.HorizonDays), "all scenarios", "median scenario", "worst scenario")
+	rows := []struct {
+		name string
+		f    func(m risk.Metrics) float64
+		pct  bool
+	}{
+		{"VaR 95 (surplus loss)", func(m risk.Metrics) float64 { return m.VaR95 }, false},
+		{"CVaR 95", func(m risk.Metrics) float64 { return m.CVaR95 }, false},
+		{"VaR 99", func(m risk.Metrics) float64 { return m.VaR99 }, false},
+		{"CVaR 99", func(m risk.Metrics) float64 { return m.CVaR99 }, false},
+		{"Funding-ratio vol", func(m risk.Metrics) float64 { return m.FundingRatioVol }, true},
+		{fmt.Sprintf("P(funded ratio < %.2f)", r.Threshold), func(m risk.Metrics) float64 { return m.ShortfallProb }, true},
+		{"Max drawdown (mean)", func(m risk.Metrics) float64 { return m.MaxDrawdown }, true},
+	}
+	for _, row := range rows {
+		med, worst := col(row.f)
+		all := row.f(r.Unhedged)
+		f := bn
+		if row.pct {
+			f = func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+		}
+		fmt.Fprintf(w, "%-24s %14s %16s %15s\n", row.name, f(all), f(med), f(worst))
+	}
+	fmt.Fprintf(w, "\nreport: %s (%.1f s, pricing %.1f s)\n", path, r.Timing.TotalSeconds, r.Timing.PricingSeconds)
+}
+
+// bn formats USD in billions.
+func bn(x float64) string {
+	s := fmt.Sprintf("$%.2fbn", math.Abs(x)/1e9)
+	if x < 0 {
+		s = "-" + s
+	}
+	return strings.TrimSpace(s)
 }

@@ -1,0 +1,207 @@
+package consumers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ErrPartitionFailed reports a partition that exhausted its deliveries or
+// was terminated as malformed: the run cannot complete.
+var ErrPartitionFailed = errors.New("partition failed")
+
+// Collected is a complete run: every partition's result, by partition, with
+// its path values decoded.
+type Collected struct {
+	Spec       streams.RunSpec
+	Results    []*streams.PartitionResult
+	PathValues [][]float64 // by partition
+	Duplicates int         // results received more than once (and ignored)
+}
+
+// Aggregator collects the results of one run.
+type Aggregator struct {
+	h    *streams.Handles
+	spec streams.RunSpec
+	// OnProgress, if set, is called after each new partition.
+	OnProgress func(done, total int)
+}
+
+// NewAggregator returns an aggregator for the run of spec.
+func NewAggregator(h *streams.Handles, spec streams.RunSpec) *Aggregator {
+	return &Aggregator{h: h, spec: spec}
+}
+
+type advisory struct {
+	Stream    string `json:"stream"`
+	Consumer  string `json:"consumer"`
+	StreamSeq uint64 `json:"stream_seq"`
+	Reason    string `json:"reason"`
+}
+
+// Run collects results until every partition is in, ctx ends, or a
+// partition fails for good. It records progress in the runs bucket.
+func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
+	spec := a.spec
+	col := &Collected{Spec: spec, Results: make([]*streams.PartitionResult, spec.Partitions), PathValues: make([][]float64, spec.Partitions)}
+
+	// Dead letters: partitions past MaxDeliver, or terminated.
+	failed := make(chan string, 16)
+	nc := a.h.JS.Conn()
+	onAdvisory := func(m *nats.Msg) {
+		var adv advisory
+		if json.Unmarshal(m.Data, &adv) != nil || adv.Stream != streams.ScenarioStream {
+			return
+		}
+		raw, err := a.h.JS.Stream(ctx, streams.ScenarioStream)
+		if err != nil {
+			return
+		}
+		sm, err := raw.GetMsg(ctx, adv.StreamSeq)
+		if err != nil {
+			return
+		}
+		if streams.RunIDFromSubject(sm.Subject) != spec.RunID {
+			return
+		}
+		var p streams.Partition
+		idx := -1
+		if streams.Decode(sm.Data, &p) == nil {
+			idx = p.Index
+		}
+		why := "exhausted its deliveries"
+		if adv.Reason != "" {
+			why = "was terminated: " + adv.Reason
+		}
+		select {
+		case failed <- fmt.Sprintf("partition %d %s", idx, why):
+		default:
+		}
+	}
+	for _, subj := range []string{
+		"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + streams.ScenarioStream + "." + streams.PricingConsumer,
+		"$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED." + streams.ScenarioStream + "." + streams.PricingConsumer,
+	} {
+		sub, err := nc.Subscribe(subj, onAdvisory)
+		if err != nil {
+			return nil, fmt.Errorf("aggregator: watching dead letters: %w", err)
+		}
+		defer sub.Unsubscribe()
+	}
+
+	cons, err := a.h.JS.OrderedConsumer(ctx, streams.ResultStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{streams.ResultSubject(spec.RunID)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("aggregator: %w", err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("aggregator: %w", err)
+	}
+	defer it.Stop()
+	msgs := make(chan jetstream.Msg)
+	go func() {
+		defer close(msgs)
+		for {
+			m, err := it.Next()
+			if err != nil {
+				return
+			}
+			select {
+			case msgs <- m:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	stopIt := context.AfterFunc(ctx, it.Stop)
+	defer stopIt()
+
+	done := 0
+	for done < spec.Partitions {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case why := <-failed:
+			err := fmt.Errorf("run %s: %w: %s", spec.RunID, ErrPartitionFailed, why)
+			a.setState(ctx, func(s *streams.RunState) { s.Status, s.Error = streams.StatusFailed, err.Error() })
+			return nil, err
+		case m, ok := <-msgs:
+			if !ok {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				return nil, fmt.Errorf("aggregator: result stream closed")
+			}
+			var r streams.PartitionResult
+			if err := streams.Decode(m.Data(), &r); err != nil {
+				return nil, fmt.Errorf("aggregator: result %s: %w", m.Subject(), err)
+			}
+			if r.RunID != spec.RunID || r.Partition < 0 || r.Partition >= spec.Partitions {
+				return nil, fmt.Errorf("aggregator: result for run %q partition %d does not belong to run %s", r.RunID, r.Partition, spec.RunID)
+			}
+			if col.Results[r.Partition] != nil {
+				col.Duplicates++
+				continue
+			}
+			data := r.Data
+			if r.Blob != "" {
+				if data, err = a.h.Blobs.GetBytes(ctx, r.Blob); err != nil {
+					return nil, fmt.Errorf("aggregator: fetching %s: %w", r.Blob, err)
+				}
+			}
+			vals, err := streams.Floats(nil, data)
+			if err != nil {
+				return nil, fmt.Errorf("aggregator: partition %d: %w", r.Partition, err)
+			}
+			if len(vals) != r.PathValues() {
+				return nil, fmt.Errorf("aggregator: partition %d: %d path values, want %d", r.Partition, len(vals), r.PathValues())
+			}
+			r.Data = nil
+			col.Results[r.Partition] = &r
+			col.PathValues[r.Partition] = vals
+			done++
+			a.setState(ctx, func(s *streams.RunState) {
+				s.Done = done
+				if done == spec.Partitions {
+					s.Status = streams.StatusComplete
+				}
+			})
+			if a.OnProgress != nil {
+				a.OnProgress(done, spec.Partitions)
+			}
+		}
+	}
+	return col, nil
+}
+
+// setState applies f to the run's state with compare-and-set, retrying on
+// conflicts with other writers.
+func (a *Aggregator) setState(ctx context.Context, f func(*streams.RunState)) {
+	for range 10 {
+		e, err := a.h.Runs.Get(ctx, a.spec.RunID)
+		if err != nil {
+			return
+		}
+		var s streams.RunState
+		if streams.Decode(e.Value(), &s) != nil {
+			return
+		}
+		f(&s)
+		s.Updated = time.Now().UTC()
+		b, err := streams.Encode(&s)
+		if err != nil {
+			return
+		}
+		if _, err := a.h.Runs.Update(ctx, a.spec.RunID, b, e.Revision()); err == nil {
+			return
+		}
+	}
+}

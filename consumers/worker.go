@@ -1,0 +1,176 @@
+package consumers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// InlineLimit is the largest path-value payload carried inside a result
+// message; larger ones go to the object store.
+const InlineLimit = 256 << 10
+
+// Worker pulls partitions from the work queue and prices them.
+type Worker struct {
+	h      *streams.Handles
+	name   string
+	log    *slog.Logger
+	models models
+	// testHook, when set, runs after the result is published and before
+	// the ack; returning an error makes the worker drop the message as if
+	// it had died.
+	testHook func(p *streams.Partition) error
+}
+
+// NewWorker returns a worker on h. name identifies it in results and logs;
+// log may be nil.
+func NewWorker(h *streams.Handles, name string, log *slog.Logger) *Worker {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if name == "" {
+		host, _ := os.Hostname()
+		name = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	return &Worker{h: h, name: name, log: log, models: models{kv: h.Runs}}
+}
+
+// errDied marks a message the worker abandons without ack or nak.
+var errDied = errors.New("worker died")
+
+// Run starts n pricing goroutines and blocks until ctx is done and all have
+// stopped. A partition in flight when ctx ends is left unacknowledged and
+// is redelivered to another worker after the ack wait.
+func (w *Worker) Run(ctx context.Context, n int) error {
+	if n < 1 {
+		return fmt.Errorf("consumers: workers must be at least 1, got %d", n)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := w.loop(ctx, i); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func (w *Worker) loop(ctx context.Context, id int) error {
+	it, err := w.h.Pricing.Messages(jetstream.PullMaxMessages(1))
+	if err != nil {
+		return fmt.Errorf("consumers: worker %d: %w", id, err)
+	}
+	stop := context.AfterFunc(ctx, it.Stop)
+	defer stop()
+	defer it.Stop()
+	pricers := map[string]*Pricer{}
+	for {
+		msg, err := it.Next()
+		if err != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || ctx.Err() != nil {
+				return nil
+			}
+			w.log.Warn("pull failed", "worker", id, "err", err)
+			continue
+		}
+		if err := w.handle(ctx, msg, pricers); err != nil {
+			if errors.Is(err, errDied) {
+				return nil
+			}
+			w.log.Error("partition failed", "worker", id, "subject", msg.Subject(), "err", err)
+		}
+	}
+}
+
+// handle prices one message. It never panics: a panic is recovered and the
+// message is left for redelivery, where MaxDeliver eventually fails it
+// visibly.
+func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, pricers map[string]*Pricer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			_ = msg.NakWithDelay(time.Second)
+		}
+	}()
+	var p streams.Partition
+	if err := streams.Decode(msg.Data(), &p); err == nil {
+		err = p.Validate()
+	}
+	if err != nil {
+		// A malformed partition will not get better: terminate it so the
+		// aggregator's dead-letter watch sees it.
+		_ = msg.TermWithReason(err.Error())
+		return err
+	}
+	rm, err := w.models.get(ctx, p.RunID)
+	if err != nil {
+		_ = msg.NakWithDelay(2 * time.Second)
+		return err
+	}
+	pr := pricers[p.RunID]
+	if pr == nil {
+		if len(pricers) >= 4 {
+			clear(pricers)
+		}
+		pr = NewPricer(rm)
+		pricers[p.RunID] = pr
+	}
+	start := time.Now()
+	last := start
+	res, data, err := pr.Price(&p, nil, func() {
+		if time.Since(last) > 2*time.Second {
+			_ = msg.InProgress()
+			last = time.Now()
+		}
+	})
+	if err != nil {
+		if errors.Is(err, streams.ErrDecode) {
+			_ = msg.TermWithReason(err.Error())
+		} else {
+			_ = msg.NakWithDelay(time.Second)
+		}
+		return err
+	}
+	res.Worker = w.name
+	res.CPUSeconds = time.Since(start).Seconds()
+	if len(data) > InlineLimit {
+		name := streams.BlobName(p.RunID, p.Index)
+		if _, err := w.h.Blobs.PutBytes(ctx, name, data); err != nil {
+			_ = msg.NakWithDelay(time.Second)
+			return fmt.Errorf("storing %s: %w", name, err)
+		}
+		res.Blob = name
+	} else {
+		res.Data = data
+	}
+	body, err := streams.Encode(res)
+	if err != nil {
+		return err
+	}
+	if _, err := w.h.JS.PublishMsg(ctx, &nats.Msg{Subject: streams.ResultSubject(p.RunID), Data: body},
+		jetstream.WithMsgID(streams.MsgID(p.RunID, p.Index))); err != nil {
+		_ = msg.NakWithDelay(time.Second)
+		return fmt.Errorf("publishing result: %w", err)
+	}
+	if w.testHook != nil {
+		if err := w.testHook(&p); err != nil {
+			return errDied
+		}
+	}
+	return msg.DoubleAck(ctx)
+}

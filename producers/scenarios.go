@@ -1,0 +1,74 @@
+package producers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hedgeflow/hedgeflow/pricing/scenario"
+	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Partitions splits scenarios into partitions of size at most size, in
+// index order.
+func Partitions(runID string, params []scenario.Params, size int) []streams.Partition {
+	var out []streams.Partition
+	for i := 0; i < len(params); i += size {
+		out = append(out, streams.Partition{RunID: runID, Index: len(out), Scenarios: params[i:min(i+size, len(params))]})
+	}
+	return out
+}
+
+// PublishRun stores spec and the run's initial state in the runs bucket and
+// publishes the partitions to the work queue, each with the message id
+// "<run>/<partition>" so that a retried publish is stored once. It returns
+// when the server has stored every partition.
+func PublishRun(ctx context.Context, h *streams.Handles, spec streams.RunSpec, parts []streams.Partition) error {
+	if !streams.ValidRunID(spec.RunID) {
+		return fmt.Errorf("producers: invalid run id %q", spec.RunID)
+	}
+	if len(parts) != spec.Partitions {
+		return fmt.Errorf("producers: %d partitions, spec says %d", len(parts), spec.Partitions)
+	}
+	b, err := streams.Encode(&spec)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Runs.Put(ctx, streams.SpecKey(spec.RunID), b); err != nil {
+		return fmt.Errorf("producers: storing spec: %w", err)
+	}
+	now := time.Now().UTC()
+	st, err := streams.Encode(&streams.RunState{RunID: spec.RunID, Status: streams.StatusRunning, Partitions: spec.Partitions, Created: now, Updated: now})
+	if err != nil {
+		return err
+	}
+	if _, err := h.Runs.Create(ctx, spec.RunID, st); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
+		return fmt.Errorf("producers: creating run state: %w", err)
+	}
+	futures := make([]jetstream.PubAckFuture, 0, len(parts))
+	for i := range parts {
+		body, err := streams.Encode(&parts[i])
+		if err != nil {
+			return err
+		}
+		f, err := h.JS.PublishMsgAsync(&nats.Msg{Subject: streams.ScenarioSubject(spec.RunID), Data: body},
+			jetstream.WithMsgID(streams.MsgID(spec.RunID, parts[i].Index)))
+		if err != nil {
+			return fmt.Errorf("producers: publishing partition %d: %w", i, err)
+		}
+		futures = append(futures, f)
+	}
+	for i, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("producers: partition %d not stored: %w", i, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package run
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/hedgeflow/hedgeflow/consumers"
+	"github.com/hedgeflow/hedgeflow/input"
+	"github.com/hedgeflow/hedgeflow/pricing/scenario"
+	"github.com/hedgeflow/hedgeflow/pricing/sim"
+	"github.com/hedgeflow/hedgeflow/producers"
+	"github.com/hedgeflow/hedgeflow/report"
+	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// ErrInvalid is wrapped by errors about invalid options.
+var ErrInvalid = errors.New("invalid option")
+
+// Limits on a run's size: the aggregator holds every path value of the run
+// (3 values per path, horizon and scenario, 8 bytes each).
+const (
+	MaxScenarios     = 1_000_000
+	MaxPaths         = 100_000
+	MaxScenarioPaths = 20_000_000 // scenarios × paths: about 1.9 GB of path values at 4 horizons
+	MaxPartitionSize = 10_000
+	MaxWorkers       = 1024
+)
+
+// Options configure a run. The zero value of a field means its default.
+type Options struct {
+	PortfolioFile string // name for errors
+	PortfolioYAML []byte
+	MarketFile    string
+	MarketYAML    []byte
+
+	Scenarios     int    // default 1000
+	Paths         int    // default 1000
+	Seed          uint64 // default 42 only through the CLI; 0 is a valid seed here
+	PartitionSize int    // default 50
+	Workers       int    // in-process pricing goroutines; default runtime.NumCPU(); -1 for none
+	StepDays      int    // default 5
+	HorizonDays   []int  // default 21, 63, 126, 252
+	Threshold     float64
+
+	NATSURL  string        // external server; empty starts an embedded one
+	NATSOpts []nats.Option // extra connection options (credentials, TLS)
+	StoreDir string        // embedded server's store; empty for a temporary one
+	Topology streams.Topology
+	RunID    string
+	Progress func(done, total int)
+	Log      *slog.Logger
+}
+
+func (o *Options) setDefaults() {
+	if o.Scenarios == 0 {
+		o.Scenarios = 1000
+	}
+	if o.Paths == 0 {
+		o.Paths = 1000
+	}
+	if o.PartitionSize == 0 {
+		o.PartitionSize = 50
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.StepDays == 0 {
+		o.StepDays = 5
+	}
+	if len(o.HorizonDays) == 0 {
+		o.HorizonDays = []int{21, 63, 126, 252}
+	}
+	if o.Threshold == 0 {
+		o.Threshold = 0.85
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Validate checks the options after defaults.
+func (o *Options) Validate() error {
+	switch {
+	case o.Scenarios < 1 || o.Scenarios > MaxScenarios:
+		return fmt.Errorf("%w: scenarios: must be in [1, %d], got %d", ErrInvalid, MaxScenarios, o.Scenarios)
+	case o.Paths < 1 || o.Paths > MaxPaths:
+		return fmt.Errorf("%w: paths: must be in [1, %d], got %d", ErrInvalid, MaxPaths, o.Paths)
+	case int64(o.Scenarios)*int64(o.Paths) > MaxScenarioPaths:
+		return fmt.Errorf("%w: scenarios × paths = %d is more than the limit %d (the aggregator keeps every path value in memory)", ErrInvalid, int64(o.Scenarios)*int64(o.Paths), MaxScenarioPaths)
+	case o.PartitionSize < 1 || o.PartitionSize > MaxPartitionSize:
+		return fmt.Errorf("%w: partition-size: must be in [1, %d], got %d", ErrInvalid, MaxPartitionSize, o.PartitionSize)
+	case o.Workers < -1 || o.Workers > MaxWorkers:
+		return fmt.Errorf("%w: workers: must be in [1, %d] (or -1 for none in this process), got %d", ErrInvalid, MaxWorkers, o.Workers)
+	case !(o.Threshold > 0 && o.Threshold < 10):
+		return fmt.Errorf("%w: threshold: must be in (0, 10), got %v", ErrInvalid, o.Threshold)
+	case o.RunID != "" && !streams.ValidRunID(o.RunID):
+		return fmt.Errorf("%w: run-id: 1 to 64 letters, digits, '-' or '_', got %q", ErrInvalid, o.RunID)
+	}
+	return nil
+}
+
+// NewRunID returns a fresh run id: the UTC time and a random suffix.
+func NewRunID() string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return time.Now().UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:])
+}
+
+// Execute runs o end to end and returns the report.
+func Execute(ctx context.Context, o Options) (*report.Report, error) {
+	start := time.Now()
+	o.setDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	// Validate the inputs before starting anything.
+	pf, err := input.ParsePortfolio(o.PortfolioFile, o.PortfolioYAML)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := input.ParseMarket(o.MarketFile, o.MarketYAML); err != nil {
+		return nil, err
+	}
+	if o.RunID == "" {
+		o.RunID = NewRunID()
+	}
+	params, err := scenario.Generate(o.Scenarios, o.Seed, nil)
+	if err != nil {
+		return nil, err
+	}
+	spec := streams.RunSpec{
+		RunID: o.RunID, Seed: o.Seed, Scenarios: o.Scenarios, Paths: o.Paths, PartitionSize: o.PartitionSize,
+		StepDays: o.StepDays, HorizonDays: o.HorizonDays, Threshold: o.Threshold,
+		PortfolioFile: o.PortfolioFile, PortfolioYAML: o.PortfolioYAML, MarketFile: o.MarketFile, MarketYAML: o.MarketYAML,
+	}
+	parts := producers.Partitions(o.RunID, params, o.PartitionSize)
+	spec.Partitions = len(parts)
+	rm, err := consumers.BuildModel(spec)
+	if err != nil {
+		return nil, err
+	}
+	for r := range scenario.NumRegime {
+		if rm.Model.Repaired(r) {
+			o.Log.Warn("correlation matrix not positive semidefinite; repaired to the nearest valid one", "regime", r.String())
+		}
+	}
+
+	nc, shutdown, err := connect(o)
+	if err != nil {
+		return nil, err
+	}
+	defer shutdown()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	h, err := streams.Ensure(ctx, js, o.Topology)
+	if err != nil {
+		return nil, err
+	}
+
+	wctx, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	werr := make(chan error, 1)
+	if o.Workers > 0 {
+		w := consumers.NewWorker(h, "", o.Log)
+		go func() { werr <- w.Run(wctx, o.Workers) }()
+	} else {
+		close(werr)
+	}
+
+	agg := consumers.NewAggregator(h, spec)
+	agg.OnProgress = o.Progress
+	pricingStart := time.Now()
+	if err := producers.PublishRun(ctx, h, spec, parts); err != nil {
+		return nil, err
+	}
+	o.Log.Info("run published", "run_id", o.RunID, "scenarios", o.Scenarios, "paths", o.Paths, "partitions", spec.Partitions)
+	col, err := agg.Run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pricing := time.Since(pricingStart)
+	stopWorkers()
+	if err := <-werr; err != nil {
+		o.Log.Warn("workers stopped with an error", "err", err)
+	}
+	if col.Duplicates > 0 {
+		o.Log.Info("duplicate results ignored", "count", col.Duplicates)
+	}
+	rep, err := report.Build(col, rm.Model, pf.Name)
+	if err != nil {
+		return nil, err
+	}
+	rep.Timing.PricingSeconds = pricing.Seconds()
+	rep.Timing.TotalSeconds = time.Since(start).Seconds()
+	return rep, nil
+}
+
+// connect starts the embedded server or dials the external one.
+func connect(o Options) (*nats.Conn, func(), error) {
+	if o.NATSURL != "" {
+		opts := append([]nats.Option{nats.Name("hedgeflow run")}, o.NATSOpts...)
+		nc, err := nats.Connect(o.NATSURL, opts...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("connecting to %s: %w", o.NATSURL, err)
+		}
+		return nc, func() { nc.Drain() }, nil
+	}
+	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: o.StoreDir})
+	if err != nil {
+		return nil, nil, err
+	}
+	nc, err := srv.Connect()
+	if err != nil {
+		srv.Shutdown()
+		return nil, nil, err
+	}
+	return nc, func() { nc.Close(); srv.Shutdown() }, nil
+}
+
+// SimConfig is the simulation configuration of o, for callers that price
+// without NATS (benchmarks).
+func (o Options) SimConfig() sim.Config {
+	o.setDefaults()
+	return sim.Config{Paths: o.Paths, StepDays: o.StepDays, HorizonDays: o.HorizonDays}
+}
