@@ -12,19 +12,19 @@ import (
 // stored in the runs bucket under SpecKey(run) before any partition is
 // published.
 type RunSpec struct {
-	RunID         string   `msgpack:"run_id"`
-	Seed          uint64   `msgpack:"seed"`
-	Scenarios     int      `msgpack:"scenarios"`
-	Paths         int      `msgpack:"paths"`
-	PartitionSize int      `msgpack:"partition_size"`
-	Partitions    int      `msgpack:"partitions"`
-	StepDays      int      `msgpack:"step_days"`
-	HorizonDays   []int    `msgpack:"horizon_days"`
-	Threshold     float64  `msgpack:"threshold"`
-	PortfolioFile string   `msgpack:"portfolio_file"`
-	PortfolioYAML []byte   `msgpack:"portfolio_yaml"`
-	MarketFile    string   `msgpack:"market_file"`
-	MarketYAML    []byte   `msgpack:"market_yaml"`
+	RunID         string  `msgpack:"run_id"`
+	Seed          uint64  `msgpack:"seed"`
+	Scenarios     int     `msgpack:"scenarios"`
+	Paths         int     `msgpack:"paths"`
+	PartitionSize int     `msgpack:"partition_size"`
+	Partitions    int     `msgpack:"partitions"`
+	StepDays      int     `msgpack:"step_days"`
+	HorizonDays   []int   `msgpack:"horizon_days"`
+	Threshold     float64 `msgpack:"threshold"`
+	PortfolioFile string  `msgpack:"portfolio_file"`
+	PortfolioYAML []byte  `msgpack:"portfolio_yaml"`
+	MarketFile    string  `msgpack:"market_file"`
+	MarketYAML    []byte  `msgpack:"market_yaml"`
 }
 
 // Partition is a unit of work: scenarios of one run to price.

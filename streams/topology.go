@@ -11,16 +11,16 @@ import (
 
 // Names of the streams, consumer, buckets and subjects.
 const (
-	ScenarioStream   = "HEDGE_SCENARIOS"
-	ResultStream     = "HEDGE_RESULTS"
-	PricingConsumer  = "pricing"
-	RunsBucket       = "HEDGE_RUNS"
-	BlobBucket       = "HEDGE_BLOBS"
-	scenarioPrefix   = "hedge.scenarios."
-	resultPrefix     = "hedge.results."
-	DuplicateWindow  = 2 * time.Hour
-	ResultsMaxAge    = 7 * 24 * time.Hour
-	DefaultAckWait   = 60 * time.Second
+	ScenarioStream    = "HEDGE_SCENARIOS"
+	ResultStream      = "HEDGE_RESULTS"
+	PricingConsumer   = "pricing"
+	RunsBucket        = "HEDGE_RUNS"
+	BlobBucket        = "HEDGE_BLOBS"
+	scenarioPrefix    = "hedge.scenarios."
+	resultPrefix      = "hedge.results."
+	DuplicateWindow   = 2 * time.Hour
+	ResultsMaxAge     = 7 * 24 * time.Hour
+	DefaultAckWait    = 60 * time.Second
 	DefaultMaxDeliver = 5
 )
 
