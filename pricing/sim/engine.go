@@ -119,11 +119,8 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			}
 			o := 0
 			for i := range d {
-				zi := 0.0
 				row := chol[o : o+i+1]
-				for j, l := range row {
-					zi += l * s.e[j]
-				}
+				zi := dot(row, s.e[:len(row)])
 				o += i + 1
 				s.z[i] = zi
 				s.x[i] += s.drift[i]*dt + s.vol[i]*sq*zi
@@ -257,4 +254,22 @@ func exactPV(w, tau, e []float64, ds float64) float64 {
 		g *= q
 	}
 	return v
+}
+
+// dot is Σ a[i]·b[i] with four independent accumulators, so that the
+// additions pipeline; len(b) must equal len(a).
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
