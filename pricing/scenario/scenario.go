@@ -49,6 +49,9 @@ type Params struct {
 	CreditVol     float64 // lognormal vol of spreads
 	EquityVol     float64 // lognormal, annualised
 	Regime        Regime
+	// Breakdown marks a scenario whose correlations break down: FX pairs
+	// decorrelate and FX's links to the other asset classes flip sign.
+	Breakdown bool
 }
 
 // Range is a closed interval [Lo, Hi].
@@ -65,6 +68,12 @@ type Settings struct {
 	// RegimeProbs are the probabilities of normal, stress and crisis;
 	// default {0.6, 0.3, 0.1}.
 	RegimeProbs [NumRegime]float64
+	// BreakdownProb is the probability of a correlation-breakdown
+	// scenario; default 0.1 (set a negative value for none).
+	BreakdownProb float64
+	// Sampling is "lhs" (Latin hypercube, the default) or "sobol"
+	// (a digitally shifted Sobol sequence, Joe & Kuo 2008 directions).
+	Sampling string
 }
 
 func (s *Settings) setDefaults() {
@@ -80,6 +89,14 @@ func (s *Settings) setDefaults() {
 	def(&s.EquityVol, 0.12, 0.55)
 	if s.RegimeProbs == [NumRegime]float64{} {
 		s.RegimeProbs = [NumRegime]float64{0.6, 0.3, 0.1}
+	}
+	if s.BreakdownProb == 0 {
+		s.BreakdownProb = 0.1
+	} else if s.BreakdownProb < 0 {
+		s.BreakdownProb = 0
+	}
+	if s.Sampling == "" {
+		s.Sampling = "lhs"
 	}
 }
 
@@ -116,6 +133,12 @@ func (s *Settings) Validate() error {
 	if math.Abs(sum-1) > 1e-9 {
 		return fmt.Errorf("%w: regime_probs: must sum to 1, got %v", ErrInvalid, sum)
 	}
+	if !(s.BreakdownProb >= 0 && s.BreakdownProb <= 1) {
+		return fmt.Errorf("%w: breakdown_prob: must be in [0, 1], got %v", ErrInvalid, s.BreakdownProb)
+	}
+	if s.Sampling != "lhs" && s.Sampling != "sobol" {
+		return fmt.Errorf("%w: sampling: must be lhs or sobol, got %q", ErrInvalid, s.Sampling)
+	}
 	return nil
 }
 
@@ -136,15 +159,13 @@ func Generate(n int, seed uint64, settings *Settings) ([]Params, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	const dims = 6
+	const dims = 7
 	r := rand.New(rand.NewPCG(splitmix(seed^0x5ce7a210), splitmix(seed+0x1a7e)))
-	u := make([][]float64, dims)
-	for d := range u {
-		perm := r.Perm(n)
-		u[d] = make([]float64, n)
-		for i := range n {
-			u[d][i] = (float64(perm[i]) + r.Float64()) / float64(n)
-		}
+	var u [][]float64
+	if s.Sampling == "sobol" {
+		u = sobol(n, dims, r)
+	} else {
+		u = latinHypercube(n, dims, r)
 	}
 	logu := func(x float64, rg Range) float64 {
 		return math.Exp(math.Log(rg.Lo) + x*(math.Log(rg.Hi)-math.Log(rg.Lo)))
@@ -159,9 +180,24 @@ func Generate(n int, seed uint64, settings *Settings) ([]Params, error) {
 			CreditVol:     logu(u[3][i], s.CreditVol),
 			EquityVol:     logu(u[4][i], s.EquityVol),
 			Regime:        pickRegime(u[5][i], s.RegimeProbs),
+			Breakdown:     u[6][i] < s.BreakdownProb,
 		}
 	}
 	return out, nil
+}
+
+// latinHypercube returns dims columns of n points, one point per stratum
+// [k/n, (k+1)/n) in every column, the strata paired at random.
+func latinHypercube(n, dims int, r *rand.Rand) [][]float64 {
+	u := make([][]float64, dims)
+	for d := range u {
+		perm := r.Perm(n)
+		u[d] = make([]float64, n)
+		for i := range n {
+			u[d][i] = (float64(perm[i]) + r.Float64()) / float64(n)
+		}
+	}
+	return u
 }
 
 func pickRegime(u float64, p [NumRegime]float64) Regime {
