@@ -25,6 +25,11 @@ type Worker struct {
 	name   string
 	log    *slog.Logger
 	models models
+	// Grace is how long, after Run's ctx ends, partitions already being
+	// priced may still be finished, published and acked. Past it, or at
+	// once when it is zero, they are abandoned for redelivery. Set it
+	// before Run.
+	Grace time.Duration
 	// testHook, when set, runs after the result is published and before
 	// the ack; returning an error makes the worker drop the message as if
 	// it had died.
@@ -48,19 +53,45 @@ func NewWorker(h *streams.Handles, name string, log *slog.Logger) *Worker {
 var errDied = errors.New("worker died")
 
 // Run starts n pricing goroutines and blocks until ctx is done and all have
-// stopped. A partition in flight when ctx ends is left unacknowledged and
-// is redelivered to another worker after the ack wait.
+// stopped. When ctx ends the workers stop pulling; a partition in flight is
+// finished and acked if that takes less than w.Grace, else it is left
+// unacknowledged (or negatively acknowledged) and redelivered to another
+// worker.
 func (w *Worker) Run(ctx context.Context, n int) error {
 	if n < 1 {
 		return fmt.Errorf("consumers: workers must be at least 1, got %d", n)
 	}
+	// hctx is what handlers use: it outlives ctx by the grace period.
+	hctx, abort := context.WithCancel(context.WithoutCancel(ctx))
+	defer abort()
+	var (
+		mu    sync.Mutex
+		grace *time.Timer
+	)
+	stopGrace := context.AfterFunc(ctx, func() {
+		if w.Grace <= 0 {
+			abort()
+			return
+		}
+		mu.Lock()
+		grace = time.AfterFunc(w.Grace, abort)
+		mu.Unlock()
+	})
+	defer func() {
+		stopGrace()
+		mu.Lock()
+		if grace != nil {
+			grace.Stop()
+		}
+		mu.Unlock()
+	}()
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := w.loop(ctx, i); err != nil {
+			if err := w.loop(ctx, hctx, i); err != nil {
 				errs <- err
 			}
 		}()
@@ -70,7 +101,7 @@ func (w *Worker) Run(ctx context.Context, n int) error {
 	return <-errs
 }
 
-func (w *Worker) loop(ctx context.Context, id int) error {
+func (w *Worker) loop(ctx, hctx context.Context, id int) error {
 	it, err := w.h.Pricing.Messages(jetstream.PullMaxMessages(1))
 	if err != nil {
 		return fmt.Errorf("consumers: worker %d: %w", id, err)
@@ -88,8 +119,12 @@ func (w *Worker) loop(ctx context.Context, id int) error {
 			w.log.Warn("pull failed", "worker", id, "err", err)
 			continue
 		}
-		if err := w.handle(ctx, msg, pricers); err != nil {
+		if err := w.handle(hctx, msg, pricers); err != nil {
 			if errors.Is(err, errDied) {
+				return nil
+			}
+			if hctx.Err() != nil {
+				w.log.Info("stopping: partition left for redelivery", "worker", id, "subject", msg.Subject())
 				return nil
 			}
 			w.log.Error("partition failed", "worker", id, "subject", msg.Subject(), "err", err)

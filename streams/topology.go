@@ -2,6 +2,7 @@ package streams
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -55,7 +56,11 @@ func ValidRunID(id string) bool {
 
 // Topology sets how the streams are created.
 type Topology struct {
-	Replicas   int           // default 1; 3 on a cluster
+	// Replicas of every stream and bucket: 3 on a cluster. Zero keeps the
+	// replica count of streams that exist (so that a process started
+	// without --replicas never scales an R3 topology down) and creates new
+	// ones with 1.
+	Replicas   int
 	AckWait    time.Duration // default 60 s
 	MaxDeliver int           // default 5
 	// MaxAckPending bounds the partitions in flight across all workers;
@@ -65,9 +70,6 @@ type Topology struct {
 }
 
 func (t *Topology) setDefaults() {
-	if t.Replicas == 0 {
-		t.Replicas = 1
-	}
 	if t.AckWait == 0 {
 		t.AckWait = DefaultAckWait
 	}
@@ -90,8 +92,15 @@ type Handles struct {
 // Ensure creates or updates every stream, consumer and bucket.
 func Ensure(ctx context.Context, js jetstream.JetStream, t Topology) (*Handles, error) {
 	t.setDefaults()
-	if t.Replicas < 1 || t.Replicas > 5 {
+	if t.Replicas < 0 || t.Replicas > 5 {
 		return nil, fmt.Errorf("streams: replicas must be 1 to 5, got %d", t.Replicas)
+	}
+	if t.Replicas == 0 {
+		n, err := existingReplicas(ctx, js)
+		if err != nil {
+			return nil, err
+		}
+		t.Replicas = n
 	}
 	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        ScenarioStream,
@@ -150,6 +159,49 @@ func Ensure(ctx context.Context, js jetstream.JetStream, t Topology) (*Handles, 
 		return nil, fmt.Errorf("streams: creating object store %s: %w", BlobBucket, err)
 	}
 	return h, nil
+}
+
+// existingReplicas is the replica count of the scenario stream, or 1 if it
+// does not exist yet.
+func existingReplicas(ctx context.Context, js jetstream.JetStream) (int, error) {
+	s, err := js.Stream(ctx, ScenarioStream)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return 1, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("streams: looking up %s: %w", ScenarioStream, err)
+	}
+	if n := s.CachedInfo().Config.Replicas; n > 0 {
+		return n, nil
+	}
+	return 1, nil
+}
+
+// Bind looks up the topology that Ensure created, creating and changing
+// nothing: all that a worker whose permissions allow only pulling
+// partitions and publishing results can do. Errors wrap
+// jetstream.ErrStreamNotFound, ErrConsumerNotFound or ErrBucketNotFound
+// when a part of the topology is missing (IsMissing reports those).
+func Bind(ctx context.Context, js jetstream.JetStream) (*Handles, error) {
+	h := &Handles{JS: js}
+	var err error
+	if h.Pricing, err = js.Consumer(ctx, ScenarioStream, PricingConsumer); err != nil {
+		return nil, fmt.Errorf("streams: consumer %s on %s: %w", PricingConsumer, ScenarioStream, err)
+	}
+	if h.Runs, err = js.KeyValue(ctx, RunsBucket); err != nil {
+		return nil, fmt.Errorf("streams: KV %s: %w", RunsBucket, err)
+	}
+	if h.Blobs, err = js.ObjectStore(ctx, BlobBucket); err != nil {
+		return nil, fmt.Errorf("streams: object store %s: %w", BlobBucket, err)
+	}
+	return h, nil
+}
+
+// IsMissing reports whether err says that a stream, consumer or bucket of
+// the topology does not exist (rather than, say, that access was denied).
+func IsMissing(err error) bool {
+	return errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrConsumerNotFound) ||
+		errors.Is(err, jetstream.ErrBucketNotFound)
 }
 
 // RunIDFromSubject returns the run id of a scenario or result subject.

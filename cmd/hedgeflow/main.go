@@ -18,6 +18,7 @@ const usage = `hedgeflow: hedge a pension fund across volatility scenarios
 Usage:
   hedgeflow run    [flags]   analyse a portfolio across scenarios, write a report
   hedgeflow price            price instruments, one JSON object per line on stdin
+  hedgeflow worker [flags]   price partitions from an external NATS JetStream until stopped
   hedgeflow help COMMAND     show a command's flags
 
 Run "hedgeflow COMMAND --help" for a command's flags.
@@ -28,8 +29,9 @@ Run "hedgeflow COMMAND --help" for a command's flags.
 type command func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
 
 var commands = map[string]command{
-	"run":   runCmd,
-	"price": priceCmd,
+	"run":    runCmd,
+	"price":  priceCmd,
+	"worker": workerCmd,
 }
 
 // errSilent is returned by a command that has already reported its failure.

@@ -37,6 +37,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	stepDays := fs.Int("step-days", 5, "simulation step in trading days (5: weekly)")
 	runID := fs.String("run-id", "", "run id (default: time and a random suffix)")
 	verbose := fs.Bool("v", false, "log progress to stderr")
+	nf := addNATSFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,6 +52,9 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		MarketFile: examples.MarketFile, MarketYAML: examples.Market,
 		Scenarios: *scenarios, Paths: *paths, Seed: *seed, Workers: *workers, PartitionSize: *partition,
 		NATSURL: *natsURL, StoreDir: *store, Threshold: *threshold, StepDays: *stepDays, RunID: *runID,
+	}
+	if err := nf.apply(&o); err != nil {
+		return err
 	}
 	// Flags given as zero mean zero, not "default": refuse them here.
 	for name, v := range map[string]int{"scenarios": *scenarios, "paths": *paths, "partition-size": *partition, "step-days": *stepDays} {
