@@ -148,8 +148,10 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 		return nil, err
 	}
 	for r := range scenario.NumRegime {
-		if rm.Model.Repaired(r) {
-			o.Log.Warn("correlation matrix not positive semidefinite; repaired to the nearest valid one", "regime", r.String())
+		for _, bd := range []bool{false, true} {
+			if rm.Model.Repaired(r, bd) {
+				o.Log.Warn("correlation matrix not positive semidefinite; repaired to the nearest valid one", "regime", r.String(), "breakdown", bd)
+			}
 		}
 	}
 

@@ -62,11 +62,21 @@ var regimes = func() [scenario.NumRegime]regimeCorr {
 }()
 
 // corrMatrix returns the correlation matrix of factors of the given kinds in
-// a regime.
-func corrMatrix(kinds []kind, r scenario.Regime) *mat.SymDense {
+// a regime. In a breakdown the FX pairs decorrelate and FX's correlations
+// with the other asset classes change sign: the relationships a hedge
+// relies on fail.
+func corrMatrix(kinds []kind, r scenario.Regime, breakdown bool) *mat.SymDense {
 	n := len(kinds)
 	c := mat.NewSymDense(n, nil)
-	rc := &regimes[r]
+	rc := regimes[r]
+	if breakdown {
+		rc.same[kFX] = 0
+		for k := range numKind {
+			if kind(k) != kFX {
+				rc.cross[kFX][k], rc.cross[k][kFX] = -rc.cross[kFX][k], -rc.cross[k][kFX]
+			}
+		}
+	}
 	for i := range n {
 		c.SetSym(i, i, 1)
 		for j := i + 1; j < n; j++ {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 )
 
@@ -39,11 +40,16 @@ func resize(s []float64, n int) []float64 {
 type Sim struct {
 	m     *Model
 	e, z  []float64
-	x     []float64 // cumulative factor values
-	vol   []float64
-	drift []float64 // per year, before the Itô term
+	x     []float64 // factor values
+	vol   []float64 // base vol of each factor
+	kappa []float64 // mean-reversion speed
+	mu    []float64 // drift per year before the Itô term (equities)
 	lnAlt []float64
 	eBuf  []float64
+	h     [4]float64 // GARCH variance multipliers by class
+	drMax [market.NumRating]float64
+	// trace, in tests, sees the factors after every step.
+	trace func(path, step int, regime scenario.Regime)
 }
 
 // NewSim returns a simulator with its own buffers.
@@ -57,7 +63,7 @@ func (m *Model) NewSim() *Sim {
 	}
 	return &Sim{
 		m: m, e: make([]float64, d), z: make([]float64, d), x: make([]float64, d),
-		vol: make([]float64, d), drift: make([]float64, d),
+		vol: make([]float64, d), kappa: make([]float64, d), mu: make([]float64, d),
 		lnAlt: make([]float64, len(m.alts)), eBuf: make([]float64, maxLive),
 	}
 }
@@ -66,71 +72,155 @@ func (m *Model) NewSim() *Sim {
 // sp.Index) and writes its path values to out.
 func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	m := s.m
-	if !(sp.FXVol >= 0 && sp.IRVol >= 0 && sp.ShortRateMult >= 0 && sp.CreditVol >= 0 && sp.EquityVol >= 0) || sp.Regime >= scenario.NumRegime {
-		return fmt.Errorf("%w: scenario %d: vols must be non-negative numbers and the regime known, got %+v", ErrInvalid, sp.Index, sp)
+	if !(sp.FXVol >= 0 && sp.IRVol >= 0 && sp.ShortRateMult >= 0 && sp.CreditVol >= 0 && sp.EquityVol >= 0) ||
+		math.IsInf(sp.FXVol+sp.IRVol+sp.ShortRateMult+sp.CreditVol+sp.EquityVol, 0) || sp.Regime >= scenario.NumRegime {
+		return fmt.Errorf("%w: scenario %d: vols must be finite non-negative numbers and the regime known, got %+v", ErrInvalid, sp.Index, sp)
 	}
+	dyn := &m.cfg.Dynamics
 	for i, k := range m.kinds {
-		s.drift[i] = 0
+		s.kappa[i] = 0
 		switch k {
 		case kFX:
 			s.vol[i] = sp.FXVol
 		case kLevel:
 			s.vol[i] = sp.IRVol * math.Sqrt(0.60)
+			s.kappa[i] = dyn.RateKappa
 		case kSlope:
 			s.vol[i] = sp.IRVol * math.Sqrt(0.25) * sp.ShortRateMult
+			s.kappa[i] = dyn.RateKappa
 		case kCurv:
 			s.vol[i] = sp.IRVol * math.Sqrt(0.15)
+			s.kappa[i] = dyn.RateKappa
 		case kCredit:
 			s.vol[i] = sp.CreditVol
+			s.kappa[i] = dyn.SpreadKappa
 		case kEquity:
 			s.vol[i] = sp.EquityVol
 		}
-		if k == kFX || k == kEquity {
-			s.drift[i] = -0.5 * s.vol[i] * s.vol[i]
-		}
+		s.mu[i] = 0
 	}
 	for c, i := range m.eqOf {
 		if i >= 0 {
-			s.drift[i] += m.eqRate[c] + m.cfg.EquityRiskPremium
+			s.mu[i] = m.eqRate[c] + m.cfg.EquityRiskPremium
 		}
 	}
-	chol := m.chol[sp.Regime]
+	bd := b2i(sp.Breakdown)
 	d := len(m.kinds)
 	rng := rand.New(rand.NewPCG(scenario.Seeds(runSeed, sp.Index)))
 	P := m.cfg.Paths
 	out.Reset(len(m.cfg.HorizonDays), P)
 	fr0 := m.assets0 / m.liabs0
+	nc := len(m.credits)
 
 	for p := range P {
-		for i := range s.x {
-			s.x[i] = 0
-		}
-		for i := range s.lnAlt {
-			s.lnAlt[i] = 0
-		}
+		clear(s.x)
+		clear(s.lnAlt)
+		clear(s.drMax[:nc])
+		s.h = [4]float64{1, 1, 1, 1}
+		regime := sp.Regime
 		peak, mdd := fr0, 0.0
 		prev, hz := 0, 0
 		for st, day := range m.steps {
+			w := float64(day-prev) / 5
 			dt := float64(day-prev) / DaysPerYear
 			prev = day
 			sq := math.Sqrt(dt)
+			if !dyn.NoRegimeSwitching {
+				u := rng.Float64()
+				row := &m.trans[st][regime]
+				next := scenario.Regime(0)
+				for next < scenario.NumRegime-1 && u >= row[next] {
+					next++
+				}
+				regime = next
+			}
+			chol := m.chol[regime][bd]
 			for j := range d {
 				s.e[j] = rng.NormFloat64()
 			}
+			var sh [4]float64
+			for k := range sh {
+				sh[k] = math.Sqrt(s.h[k])
+			}
+			var z2 [4]float64
+			eqDown := 0.0
 			o := 0
 			for i := range d {
 				row := chol[o : o+i+1]
 				zi := dot(row, s.e[:len(row)])
 				o += i + 1
 				s.z[i] = zi
-				s.x[i] += s.drift[i]*dt + s.vol[i]*sq*zi
+				c := m.class[i]
+				z2[c] += zi * zi
+				v := s.vol[i] * sh[c]
+				switch m.kinds[i] {
+				case kFX:
+					s.x[i] += -0.5*v*v*dt + v*sq*zi
+				case kEquity:
+					s.x[i] += (s.mu[i]-0.5*v*v)*dt + v*sq*zi
+					eqDown += zi
+				default:
+					s.x[i] += -s.kappa[i]*s.x[i]*dt + v*sq*zi
+				}
+			}
+			// Systemic spread jumps: Poisson count by inversion.
+			if nc > 0 && dyn.JumpIntensity[regime] > 0 {
+				u := rng.Float64()
+				pk := m.noJump[st][regime]
+				lam := dyn.JumpIntensity[regime] * dt
+				cum := pk
+				for n := 1; u > cum && n < 50; n++ {
+					pk *= lam / float64(n)
+					cum += pk
+					jump := dyn.JumpMean + dyn.JumpStd*rng.NormFloat64()
+					for _, i := range m.creditIdx {
+						s.x[i] += jump
+					}
+				}
 			}
 			for ai := range m.alts {
 				a := &m.alts[ai]
-				ev := sp.EquityVol * a.Beta
+				ev := sp.EquityVol * sh[3] * a.Beta
 				tot := ev*ev + a.IdioVol*a.IdioVol
 				s.lnAlt[ai] += (m.usdRate+a.Beta*m.cfg.EquityRiskPremium-0.5*tot)*dt +
 					ev*sq*s.z[m.eqOf[a.Ccy]] + a.IdioVol*sq*rng.NormFloat64()
+			}
+			// GARCH(1,1) update of each class's variance multiplier from the
+			// class's mean squared shock, GJR leverage on equity.
+			if dyn.GARCHAlpha+dyn.GARCHBeta > 0 {
+				for k := range s.h {
+					n := m.classN[k]
+					if n == 0 {
+						continue
+					}
+					a, b, g := m.garch[st][0], m.garch[st][1], m.garch[st][2]
+					zz := z2[k] / float64(n)
+					if k != 3 { // leverage acts on equity only
+						s.h[k] = 1 - a - b + s.h[k]*(a*zz+b)
+						continue
+					}
+					lev := 0.0
+					if eqDown < 0 {
+						lev = g * zz
+					}
+					s.h[k] = 1 - a - b - g/2 + s.h[k]*(a*zz+b+lev)
+				}
+			}
+			// Defaults: the credit book's default rate given each rating's
+			// systematic factor (its standardised log-spread move), kept at
+			// its running maximum: defaults are permanent.
+			if !dyn.NoDefaults {
+				sdv := sp.CreditVol * math.Sqrt(m.spreadVar[st])
+				if sdv > 0 {
+					sr, sr1 := math.Sqrt(dyn.AssetCorr), math.Sqrt(1-dyn.AssetCorr)
+					for ci, r := range m.credits {
+						zf := s.x[m.creditIdx[ci]] / sdv
+						dr := normCDF((m.pdQ[st][r] + sr*zf) / sr1)
+						if dr > s.drMax[ci] {
+							s.drMax[ci] = dr
+						}
+					}
+				}
 			}
 			t := float64(day) / DaysPerYear
 			isHz := hz < len(m.hzStep) && m.hzStep[hz] == st
@@ -141,11 +231,15 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			} else if dd := 1 - fr/peak; dd > mdd {
 				mdd = dd
 			}
+			if s.trace != nil {
+				s.trace(p, st, regime)
+			}
 			if isHz {
 				i := hz*P + p
 				out.Assets[i], out.Liabilities[i], out.MaxDrawdown[i] = assets, liabs, mdd
 				hz++
 			}
+			_ = w
 		}
 	}
 	return nil
@@ -190,10 +284,11 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		}
 		for ci := range bl.classes {
 			cl := &bl.classes[ci]
-			ds := 0.0
+			ds, keep := 0.0, 1.0
 			if cl.credit >= 0 {
 				sv := sp.CreditVol * cl.amp
-				ds = cl.spread0 * (exp(cl.amp*x[m.creditIdx[cl.credit]]-0.5*sv*sv*t) - 1)
+				ds = cl.spread0 * (exp(cl.amp*x[m.creditIdx[cl.credit]]-0.5*sv*sv*m.spreadVar[st]) - 1)
+				keep = 1 - (1-m.cfg.Dynamics.Recovery)*s.drMax[cl.credit]
 			}
 			var v float64
 			if exact {
@@ -211,7 +306,7 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 			if cl.liability {
 				l += v
 			} else {
-				a += v
+				a += v * keep
 			}
 			a += row[ci].cashPaid
 		}

@@ -35,6 +35,119 @@ type Config struct {
 	StepDays          int     // days per step; default 5 (weekly)
 	HorizonDays       []int   // default 21, 63, 126, 252
 	EquityRiskPremium float64 // default 0.04 a year; set NaN for zero
+	Dynamics          Dynamics
+}
+
+// Dynamics are the path dynamics, each on by default and switchable. The
+// zero value of a number means its default; a negative number means zero.
+type Dynamics struct {
+	NoClustering, NoLeverage, NoMeanReversion, NoRegimeSwitching, NoJumps, NoDefaults bool
+
+	// GARCH(1,1) variance multipliers per asset class (FX, rates, credit,
+	// equity) with unit long-run mean: h' = 1-α-β-γ/2 + h(α z̄² + β + γ z̄² 1{equity down}),
+	// per week (Bollerslev 1986; leverage as in Glosten, Jagannathan &
+	// Runkle 1993, on equity only). Defaults α 0.06, β 0.90, γ 0.04 (persistence 0.98 a week).
+	GARCHAlpha, GARCHBeta, LeverageGamma float64
+	// Mean reversion speeds per year of the curve factors (default 0.10)
+	// and of log spreads (default 0.50): Ornstein-Uhlenbeck.
+	RateKappa, SpreadKappa float64
+	// Weekly transition probabilities of the path's regime (normal, stress,
+	// crisis), starting from the scenario's regime; default
+	// {{0.98, 0.015, 0.005}, {0.08, 0.90, 0.02}, {0.04, 0.12, 0.84}}.
+	Transition [scenario.NumRegime][scenario.NumRegime]float64
+	// Systemic jumps in all log spreads: intensity per year by regime
+	// (default 0.5, 2, 6) and normal jump size (default mean 0.15, sd 0.10).
+	JumpIntensity     [scenario.NumRegime]float64
+	JumpMean, JumpStd float64
+	// Defaults of the credit book through the one-factor Gaussian copula
+	// (Vasicek 2002): annual PDs by rating (default AAA 0.01%, AA 0.02%, A
+	// 0.05%, BBB 0.15%, BB 0.6%, B 3%), asset correlation (default 0.20) and
+	// recovery (default 0.40).
+	PD        [market.NumRating]float64
+	AssetCorr float64
+	Recovery  float64
+}
+
+func defNum(x *float64, d float64) {
+	if *x == 0 {
+		*x = d
+	} else if *x < 0 {
+		*x = 0
+	}
+}
+
+func (d *Dynamics) setDefaults() {
+	defNum(&d.GARCHAlpha, 0.06)
+	defNum(&d.GARCHBeta, 0.90)
+	defNum(&d.LeverageGamma, 0.04)
+	defNum(&d.RateKappa, 0.10)
+	defNum(&d.SpreadKappa, 0.50)
+	if d.Transition == [scenario.NumRegime][scenario.NumRegime]float64{} {
+		d.Transition = [scenario.NumRegime][scenario.NumRegime]float64{{0.98, 0.015, 0.005}, {0.08, 0.90, 0.02}, {0.04, 0.12, 0.84}}
+	}
+	for r, v := range [scenario.NumRegime]float64{0.5, 2, 6} {
+		defNum(&d.JumpIntensity[r], v)
+	}
+	defNum(&d.JumpMean, 0.15)
+	defNum(&d.JumpStd, 0.10)
+	for r, v := range [market.NumRating]float64{0.0001, 0.0002, 0.0005, 0.0015, 0.006, 0.03} {
+		defNum(&d.PD[r], v)
+	}
+	defNum(&d.AssetCorr, 0.20)
+	defNum(&d.Recovery, 0.40)
+	if d.NoClustering {
+		d.GARCHAlpha, d.GARCHBeta, d.LeverageGamma = 0, 0, 0
+	}
+	if d.NoLeverage {
+		d.LeverageGamma = 0
+	}
+	if d.NoMeanReversion {
+		d.RateKappa, d.SpreadKappa = 0, 0
+	}
+	if d.NoJumps {
+		d.JumpIntensity = [scenario.NumRegime]float64{}
+	}
+}
+
+func (d *Dynamics) validate() error {
+	if d.GARCHAlpha+d.GARCHBeta+d.LeverageGamma/2 >= 1 {
+		return fmt.Errorf("%w: dynamics: garch_alpha + garch_beta + leverage_gamma/2 must be below 1 (stationary), got %v", ErrInvalid, d.GARCHAlpha+d.GARCHBeta+d.LeverageGamma/2)
+	}
+	for _, v := range []struct {
+		name   string
+		x      float64
+		lo, hi float64
+	}{
+		{"garch_alpha", d.GARCHAlpha, 0, 1}, {"garch_beta", d.GARCHBeta, 0, 1}, {"leverage_gamma", d.LeverageGamma, 0, 1},
+		{"rate_kappa", d.RateKappa, 0, 10}, {"spread_kappa", d.SpreadKappa, 0, 10},
+		{"jump_mean", d.JumpMean, -2, 2}, {"jump_std", d.JumpStd, 0, 2},
+		{"asset_corr", d.AssetCorr, 0, 0.99}, {"recovery", d.Recovery, 0, 1},
+	} {
+		if !(v.x >= v.lo && v.x <= v.hi) {
+			return fmt.Errorf("%w: dynamics: %s must be in [%v, %v], got %v", ErrInvalid, v.name, v.lo, v.hi, v.x)
+		}
+	}
+	for r := range scenario.NumRegime {
+		sum := 0.0
+		for _, p := range d.Transition[r] {
+			if !(p >= 0 && p <= 1) {
+				return fmt.Errorf("%w: dynamics: transition[%s] has a probability outside [0, 1]", ErrInvalid, r)
+			}
+			sum += p
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			return fmt.Errorf("%w: dynamics: transition[%s] sums to %v, not 1", ErrInvalid, r, sum)
+		}
+		if !(d.JumpIntensity[r] >= 0 && d.JumpIntensity[r] <= 100) {
+			return fmt.Errorf("%w: dynamics: jump_intensity[%s] must be in [0, 100], got %v", ErrInvalid, r, d.JumpIntensity[r])
+		}
+	}
+	for r, p := range d.PD {
+		if !(p >= 0 && p < 1) {
+			return fmt.Errorf("%w: dynamics: pd[%s] must be in [0, 1), got %v", ErrInvalid, market.Rating(r), p)
+		}
+	}
+	return nil
 }
 
 // MaxPaths bounds the paths per scenario.
@@ -55,6 +168,7 @@ func (c *Config) setDefaults() {
 	} else if math.IsNaN(c.EquityRiskPremium) {
 		c.EquityRiskPremium = 0
 	}
+	c.Dynamics.setDefaults()
 }
 
 // Validate checks c after defaults.
@@ -76,7 +190,7 @@ func (c *Config) Validate() error {
 	if c.EquityRiskPremium < -0.5 || c.EquityRiskPremium > 0.5 {
 		return fmt.Errorf("%w: equity_risk_premium: must be in [-0.5, 0.5], got %v", ErrInvalid, c.EquityRiskPremium)
 	}
-	return nil
+	return c.Dynamics.validate()
 }
 
 // class is a set of cash flows in one currency discounted at one spread
@@ -132,11 +246,21 @@ type Model struct {
 	fxOf      [market.NumCcy]int // factor index, -1 if none
 	eqOf      [market.NumCcy]int
 	credits   []market.Rating
-	creditIdx []int // factor index of each credit rating factor
-	chol      [scenario.NumRegime][]float64
-	repaired  [scenario.NumRegime]bool
-	steps     []int // day at the end of each step
-	hzStep    []int // step index of each horizon
+	creditIdx []int                            // factor index of each credit rating factor
+	chol      [scenario.NumRegime][2][]float64 // by regime and breakdown
+	repaired  [scenario.NumRegime][2]bool
+	class     []int // GARCH class of each factor: 0 FX, 1 rates, 2 credit, 3 equity
+	// Per step: the diffusion variance factor of an OU log spread,
+	// (1-e^{-2κt})/(2κ); the normal quantile of the rating PDs to t; the
+	// probability of no spread jump by regime; regime transition CDFs.
+	spreadVar []float64
+	pdQ       [][market.NumRating]float64
+	noJump    [][scenario.NumRegime]float64
+	trans     [][scenario.NumRegime][scenario.NumRegime]float64
+	garch     [][3]float64 // per step: α, β, γ scaled to the step's length
+	classN    [4]int       // factors per GARCH class
+	steps     []int        // day at the end of each step
+	hzStep    []int        // step index of each horizon
 	blocks    []block
 	eqValue   [market.NumCcy]float64
 	eqRate    [market.NumCcy]float64 // local 3-month rate
@@ -158,9 +282,18 @@ func (m *Model) Paths() int { return m.cfg.Paths }
 func (m *Model) Assets0() float64      { return m.assets0 }
 func (m *Model) Liabilities0() float64 { return m.liabs0 }
 
-// Repaired reports whether the regime's correlation matrix was not positive
-// semidefinite and was repaired.
-func (m *Model) Repaired(r scenario.Regime) bool { return m.repaired[r] }
+// Repaired reports whether the correlation matrix of a regime (in a
+// breakdown or not) was not positive semidefinite and was repaired.
+func (m *Model) Repaired(r scenario.Regime, breakdown bool) bool {
+	return m.repaired[r][b2i(breakdown)]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // Dim is the number of correlated factors.
 func (m *Model) Dim() int { return len(m.kinds) }
@@ -240,13 +373,28 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 	m.usdRate = m.eqRate[market.USD]
 	m.alts = append(m.alts, p.Alternatives...)
 	for r := range scenario.NumRegime {
-		c, rep, err := nearestPSD(corrMatrix(m.kinds, r))
-		if err != nil {
-			return nil, err
+		for b := range 2 {
+			c, rep, err := nearestPSD(corrMatrix(m.kinds, r, b == 1))
+			if err != nil {
+				return nil, err
+			}
+			m.repaired[r][b] = rep
+			if m.chol[r][b], err = cholPacked(c); err != nil {
+				return nil, err
+			}
 		}
-		m.repaired[r] = rep
-		if m.chol[r], err = cholPacked(c); err != nil {
-			return nil, err
+	}
+	for _, k := range m.kinds {
+		m.classN[classOf(k)]++
+		switch k {
+		case kFX:
+			m.class = append(m.class, 0)
+		case kLevel, kSlope, kCurv:
+			m.class = append(m.class, 1)
+		case kCredit:
+			m.class = append(m.class, 2)
+		default:
+			m.class = append(m.class, 3)
 		}
 	}
 
@@ -266,6 +414,7 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 	for _, h := range cfg.HorizonDays {
 		m.hzStep = append(m.hzStep, sort.SearchInts(m.steps, h))
 	}
+	m.prepareSteps()
 
 	// Knot segments' forward loadings.
 	for j := 0; j+1 < len(Knots); j++ {
@@ -529,4 +678,88 @@ func permutations(t [3]int) int {
 	default:
 		return 6
 	}
+}
+
+// prepareSteps tabulates what the dynamics need per step.
+func (m *Model) prepareSteps() {
+	d := &m.cfg.Dynamics
+	prev := 0
+	for _, day := range m.steps {
+		t := float64(day) / DaysPerYear
+		dt := float64(day-prev) / DaysPerYear
+		w := float64(day-prev) / 5 // in weeks
+		prev = day
+		v := t
+		if k := d.SpreadKappa; k > 0 {
+			v = (1 - math.Exp(-2*k*t)) / (2 * k)
+		}
+		m.spreadVar = append(m.spreadVar, v)
+		var q [market.NumRating]float64
+		for r, pd := range d.PD {
+			q[r] = math.Inf(-1)
+			if pd > 0 {
+				q[r] = normQuantile(1 - math.Pow(1-pd, t))
+			}
+		}
+		m.pdQ = append(m.pdQ, q)
+		var nj [scenario.NumRegime]float64
+		var tr [scenario.NumRegime][scenario.NumRegime]float64
+		for r := range scenario.NumRegime {
+			nj[r] = math.Exp(-d.JumpIntensity[r] * dt)
+			// Off-diagonal probabilities scale with the step's length in
+			// weeks; the diagonal takes the rest. Stored as a CDF.
+			off := 0.0
+			row := d.Transition[r]
+			for j := range scenario.NumRegime {
+				if j != r {
+					row[j] = math.Min(row[j]*w, 1)
+					off += row[j]
+				}
+			}
+			if off > 1 {
+				for j := range scenario.NumRegime {
+					if j != r {
+						row[j] /= off
+					}
+				}
+				off = 1
+			}
+			row[r] = 1 - off
+			c := 0.0
+			for j := range row {
+				c += row[j]
+				tr[r][j] = c
+			}
+		}
+		m.noJump = append(m.noJump, nj)
+		m.trans = append(m.trans, tr)
+		// GARCH per step: persistence φ^w, shock weights scaled by w and
+		// capped so that β stays non-negative.
+		phi := math.Pow(d.GARCHAlpha+d.GARCHBeta+d.LeverageGamma/2, w)
+		a, g := d.GARCHAlpha*w, d.LeverageGamma*w
+		if a+g/2 > phi {
+			k := phi / (a + g/2)
+			a, g = a*k, g*k
+		}
+		m.garch = append(m.garch, [3]float64{a, phi - a - g/2, g})
+	}
+}
+
+// normQuantile is the standard normal quantile: Φ⁻¹(p) = -√2 erfcinv(2p),
+// accurate for p down to the smallest positive floats.
+func normQuantile(p float64) float64 { return -math.Sqrt2 * math.Erfcinv(2*p) }
+
+// normCDF is Φ(x) = erfc(-x/√2)/2.
+func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+
+func classOf(k kind) int {
+	switch k {
+	case kFX:
+		return 0
+	case kLevel, kSlope, kCurv:
+		return 1
+	case kCredit:
+		return 2
+	}
+	return 3
 }
