@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
+	"slices"
 	"path/filepath"
 
 	"github.com/hedgeflow/hedgeflow/consumers"
@@ -23,7 +25,30 @@ type Report struct {
 	HorizonDays     int              `json:"horizon_days"`
 	Unhedged        risk.Metrics     `json:"unhedged"`
 	ScenarioMetrics []ScenarioMetric `json:"scenario_metrics"`
+	ByHorizon       []Horizon        `json:"by_horizon"`
 	Timing          Timing           `json:"timing"`
+}
+
+// Horizon holds the unhedged metrics at one horizon: pooled over every path
+// of every scenario with 95% confidence intervals, and the distribution of
+// each scenario's own metric across scenarios.
+type Horizon struct {
+	Days            int            `json:"days"`
+	Years           float64        `json:"years"`
+	Unhedged        risk.Metrics   `json:"unhedged"`
+	UnhedgedCI95    risk.Intervals `json:"unhedged_ci95"`
+	AcrossScenarios Spread         `json:"across_scenarios"`
+}
+
+// Spread is the distribution of scenario metrics across scenarios: each
+// field of each object is that percentile of that metric taken separately
+// (so a row does not describe one scenario). Worst is the largest value of
+// every metric (all are "higher is worse").
+type Spread struct {
+	Median risk.Metrics `json:"median"`
+	P05    risk.Metrics `json:"p05"`
+	P95    risk.Metrics `json:"p95"`
+	Worst  risk.Metrics `json:"worst"`
 }
 
 // Portfolio summarises the fund today.
@@ -44,7 +69,11 @@ type ScenarioMetric struct {
 	CreditVol     float64      `json:"credit_vol"`
 	EquityVol     float64      `json:"equity_vol"`
 	Regime        string       `json:"regime"`
+	Breakdown     bool         `json:"correlation_breakdown"`
 	Unhedged      risk.Metrics `json:"unhedged"`
+	// ByHorizon holds the scenario's metrics at every horizon of the
+	// report's by_horizon, in the same order.
+	ByHorizon []risk.Metrics `json:"by_horizon"`
 }
 
 // Timing is where the run's time went, in seconds of wall time.
@@ -73,7 +102,7 @@ func Build(col *consumers.Collected, model *sim.Model, portfolioName string) (*R
 		ScenarioMetrics: make([]ScenarioMetric, 0, spec.Scenarios),
 	}
 	P, H := spec.Paths, len(hz)
-	all := func(q int) []float64 { // quantity q (0 assets, 1 liabilities, 2 drawdowns) at horizon h, pooled in scenario order
+	all := func(q, h int) []float64 { // quantity q (0 assets, 1 liabilities, 2 drawdowns) at horizon h, pooled in scenario order
 		out := make([]float64, 0, spec.Scenarios*P)
 		for pi, res := range col.Results {
 			vals := col.PathValues[pi]
@@ -93,8 +122,8 @@ func Build(col *consumers.Collected, model *sim.Model, portfolioName string) (*R
 			p := sr.Params
 			r.ScenarioMetrics = append(r.ScenarioMetrics, ScenarioMetric{
 				Index: p.Index, FXVol: p.FXVol, IRVol: p.IRVol, ShortRateMult: p.ShortRateMult,
-				CreditVol: p.CreditVol, EquityVol: p.EquityVol, Regime: p.Regime.String(),
-				Unhedged: sr.Horizons[h],
+				CreditVol: p.CreditVol, EquityVol: p.EquityVol, Regime: p.Regime.String(), Breakdown: p.Breakdown,
+				Unhedged: sr.Horizons[h], ByHorizon: sr.Horizons,
 			})
 		}
 	}
@@ -106,15 +135,49 @@ func Build(col *consumers.Collected, model *sim.Model, portfolioName string) (*R
 			return nil, fmt.Errorf("report: scenario %d found at position %d", sm.Index, i)
 		}
 	}
-	var err error
-	r.Unhedged, _, err = risk.Compute(risk.Sample{
-		Years: float64(hz[h]) / sim.DaysPerYear, Assets0: model.Assets0(), Liabilities0: model.Liabilities0(),
-		Threshold: spec.Threshold, Assets: all(0), Liabilities: all(1), MaxDrawdown: all(2),
-	}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("report: pooled metrics: %w", err)
+	var scratch []float64
+	for hi, days := range hz {
+		hr := Horizon{Days: days, Years: float64(days) / sim.DaysPerYear}
+		var err error
+		hr.Unhedged, hr.UnhedgedCI95, scratch, err = risk.ComputeWithIntervals(risk.Sample{
+			Years: hr.Years, Assets0: model.Assets0(), Liabilities0: model.Liabilities0(),
+			Threshold: spec.Threshold, Assets: all(0, hi), Liabilities: all(1, hi), MaxDrawdown: all(2, hi),
+		}, scratch)
+		if err != nil {
+			return nil, fmt.Errorf("report: pooled metrics at %d days: %w", days, err)
+		}
+		hr.AcrossScenarios = spread(r.ScenarioMetrics, hi)
+		r.ByHorizon = append(r.ByHorizon, hr)
+		if hi == h {
+			r.Unhedged = hr.Unhedged
+		}
 	}
 	return r, nil
+}
+
+// spread returns the across-scenario percentiles of every metric at
+// horizon h (nearest-rank percentiles).
+func spread(sms []ScenarioMetric, h int) Spread {
+	fields := func(m *risk.Metrics) []*float64 {
+		return []*float64{&m.VaR95, &m.CVaR95, &m.VaR99, &m.CVaR99, &m.FundingRatioVol, &m.ShortfallProb, &m.MaxDrawdown}
+	}
+	var out Spread
+	xs := make([]float64, len(sms))
+	for f := range 7 {
+		for i := range sms {
+			xs[i] = *fields(&sms[i].ByHorizon[h])[f]
+		}
+		slices.Sort(xs)
+		pct := func(p float64) float64 {
+			k := int(math.Ceil(p*float64(len(xs)))) - 1
+			return xs[min(max(k, 0), len(xs)-1)]
+		}
+		*fields(&out.Median)[f] = pct(0.5)
+		*fields(&out.P05)[f] = pct(0.05)
+		*fields(&out.P95)[f] = pct(0.95)
+		*fields(&out.Worst)[f] = xs[len(xs)-1]
+	}
+	return out
 }
 
 // JSON returns the report as indented JSON with a final newline.

@@ -87,11 +87,35 @@ func TestReportContract(t *testing.T) {
 	if !(u.FundingRatioVol > 0 && u.ShortfallProb >= 0 && u.ShortfallProb <= 1 && u.MaxDrawdown > 0) {
 		t.Errorf("unhedged metrics: %+v", u)
 	}
+	if len(r.ByHorizon) != 4 {
+		t.Fatalf("%d horizons, want 4", len(r.ByHorizon))
+	}
+	for _, h := range r.ByHorizon {
+		m, ci, a := h.Unhedged, h.UnhedgedCI95, h.AcrossScenarios
+		for _, c := range []struct {
+			name      string
+			v, lo, hi float64
+		}{{"var95", m.VaR95, ci.VaR95.Lo, ci.VaR95.Hi}, {"cvar99", m.CVaR99, ci.CVaR99.Lo, ci.CVaR99.Hi},
+			{"fr vol", m.FundingRatioVol, ci.FundingRatioVol.Lo, ci.FundingRatioVol.Hi}, {"shortfall", m.ShortfallProb, ci.ShortfallProb.Lo, ci.ShortfallProb.Hi}} {
+			if !(c.lo <= c.v && c.v <= c.hi && c.lo < c.hi) {
+				t.Errorf("%d days %s: %v outside its interval [%v, %v]", h.Days, c.name, c.v, c.lo, c.hi)
+			}
+		}
+		if !(a.P05.CVaR95 <= a.Median.CVaR95 && a.Median.CVaR95 <= a.P95.CVaR95 && a.P95.CVaR95 <= a.Worst.CVaR95) {
+			t.Errorf("%d days: across-scenario CVaR95 percentiles out of order: %+v", h.Days, a)
+		}
+	}
+	if r.ByHorizon[3].Unhedged != r.Unhedged || r.ByHorizon[3].Days != 252 {
+		t.Error("the top-level unhedged metrics are not the 252-day horizon's")
+	}
+	if r.ByHorizon[0].Unhedged.VaR95 >= r.ByHorizon[3].Unhedged.VaR95 {
+		t.Error("one-month VaR is not below one-year VaR")
+	}
 	b, _ := r.JSON()
 	for _, k := range []string{`"run_id"`, `"seed"`, `"scenarios"`, `"paths"`, `"assets_usd"`, `"liabilities_usd"`, `"funded_ratio"`,
 		`"unhedged"`, `"scenario_metrics"`, `"index"`, `"fx_vol"`, `"ir_vol"`, `"credit_vol"`, `"equity_vol"`, `"regime"`,
 		`"var95"`, `"cvar95"`, `"var99"`, `"cvar99"`, `"funding_ratio_vol"`, `"shortfall_prob"`, `"max_drawdown"`,
-		`"timing"`, `"total_seconds"`, `"pricing_seconds"`} {
+		`"timing"`, `"total_seconds"`, `"pricing_seconds"`, `"by_horizon"`, `"unhedged_ci95"`, `"across_scenarios"`} {
 		if !bytes.Contains(b, []byte(k)) {
 			t.Errorf("report.json lacks %s", k)
 		}
