@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"slices"
 	"path/filepath"
+	"slices"
 
 	"github.com/hedgeflow/hedgeflow/consumers"
 	"github.com/hedgeflow/hedgeflow/pricing/risk"
