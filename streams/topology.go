@@ -54,12 +54,13 @@ func ValidRunID(id string) bool {
 	return true
 }
 
-// Topology sets how the streams are created.
+// Topology sets how the streams are created. A zero field keeps the
+// setting of a stream or consumer that exists, so that a process started
+// without options (a worker, a run against a cluster) never undoes what an
+// operator or the first process set up, and takes the default for one
+// created now.
 type Topology struct {
-	// Replicas of every stream and bucket: 3 on a cluster. Zero keeps the
-	// replica count of streams that exist (so that a process started
-	// without --replicas never scales an R3 topology down) and creates new
-	// ones with 1.
+	// Replicas of every stream and bucket: 3 on a cluster; default 1.
 	Replicas   int
 	AckWait    time.Duration // default 60 s
 	MaxDeliver int           // default 5
@@ -70,6 +71,9 @@ type Topology struct {
 }
 
 func (t *Topology) setDefaults() {
+	if t.Replicas == 0 {
+		t.Replicas = 1
+	}
 	if t.AckWait == 0 {
 		t.AckWait = DefaultAckWait
 	}
@@ -91,17 +95,13 @@ type Handles struct {
 
 // Ensure creates or updates every stream, consumer and bucket.
 func Ensure(ctx context.Context, js jetstream.JetStream, t Topology) (*Handles, error) {
-	t.setDefaults()
 	if t.Replicas < 0 || t.Replicas > 5 {
 		return nil, fmt.Errorf("streams: replicas must be 1 to 5, got %d", t.Replicas)
 	}
-	if t.Replicas == 0 {
-		n, err := existingReplicas(ctx, js)
-		if err != nil {
-			return nil, err
-		}
-		t.Replicas = n
+	if err := t.keepExisting(ctx, js); err != nil {
+		return nil, err
 	}
+	t.setDefaults()
 	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        ScenarioStream,
 		Description: "hedgeflow: partitions of scenarios to price (work queue)",
@@ -161,20 +161,40 @@ func Ensure(ctx context.Context, js jetstream.JetStream, t Topology) (*Handles, 
 	return h, nil
 }
 
-// existingReplicas is the replica count of the scenario stream, or 1 if it
-// does not exist yet.
-func existingReplicas(ctx context.Context, js jetstream.JetStream) (int, error) {
-	s, err := js.Stream(ctx, ScenarioStream)
-	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return 1, nil
+// keepExisting fills t's zero fields from the stream and consumer that
+// exist.
+func (t *Topology) keepExisting(ctx context.Context, js jetstream.JetStream) error {
+	if t.Replicas == 0 {
+		s, err := js.Stream(ctx, ScenarioStream)
+		switch {
+		case errors.Is(err, jetstream.ErrStreamNotFound):
+			return nil // nothing exists yet
+		case err != nil:
+			return fmt.Errorf("streams: looking up %s: %w", ScenarioStream, err)
+		}
+		t.Replicas = s.CachedInfo().Config.Replicas
 	}
-	if err != nil {
-		return 0, fmt.Errorf("streams: looking up %s: %w", ScenarioStream, err)
+	if t.AckWait != 0 && t.MaxDeliver != 0 && t.MaxAckPending != 0 {
+		return nil
 	}
-	if n := s.CachedInfo().Config.Replicas; n > 0 {
-		return n, nil
+	c, err := js.Consumer(ctx, ScenarioStream, PricingConsumer)
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound) || errors.Is(err, jetstream.ErrConsumerNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("streams: looking up consumer %s: %w", PricingConsumer, err)
 	}
-	return 1, nil
+	cfg := c.CachedInfo().Config
+	if t.AckWait == 0 {
+		t.AckWait = cfg.AckWait
+	}
+	if t.MaxDeliver == 0 {
+		t.MaxDeliver = cfg.MaxDeliver
+	}
+	if t.MaxAckPending == 0 {
+		t.MaxAckPending = cfg.MaxAckPending
+	}
+	return nil
 }
 
 // Bind looks up the topology that Ensure created, creating and changing
