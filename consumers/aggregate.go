@@ -45,6 +45,18 @@ type advisory struct {
 	Reason    string `json:"reason"`
 }
 
+// parseAdvisory reads a JetStream max-deliveries or terminated advisory
+// (JSON from the server, but reachable by any peer allowed to publish on
+// the advisory subject) and reports whether it concerns a message of the
+// scenario stream.
+func parseAdvisory(data []byte) (advisory, bool) {
+	var adv advisory
+	if json.Unmarshal(data, &adv) != nil || adv.Stream != streams.ScenarioStream || adv.StreamSeq == 0 {
+		return advisory{}, false
+	}
+	return adv, true
+}
+
 // Run collects results until every partition is in, ctx ends, or a
 // partition fails for good. It records progress in the runs bucket.
 func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
@@ -55,8 +67,8 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 	failed := make(chan string, 16)
 	nc := a.h.JS.Conn()
 	onAdvisory := func(m *nats.Msg) {
-		var adv advisory
-		if json.Unmarshal(m.Data, &adv) != nil || adv.Stream != streams.ScenarioStream {
+		adv, ok := parseAdvisory(m.Data)
+		if !ok {
 			return
 		}
 		raw, err := a.h.JS.Stream(ctx, streams.ScenarioStream)

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/hedgeflow/hedgeflow/input"
+	"github.com/hedgeflow/hedgeflow/input/runconfig"
 	"github.com/hedgeflow/hedgeflow/pricing/sim"
 	"github.com/hedgeflow/hedgeflow/streams"
 	"github.com/nats-io/nats.go/jetstream"
@@ -27,7 +28,13 @@ func BuildModel(spec streams.RunSpec) (*RunModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	mod, err := sim.NewModel(p, m, sim.Config{Paths: spec.Paths, StepDays: spec.StepDays, HorizonDays: spec.HorizonDays})
+	cfg, err := runconfig.Parse(spec.ConfigFile, spec.ConfigYAML)
+	if err != nil {
+		return nil, err
+	}
+	sc := cfg.Sim
+	sc.Paths, sc.StepDays, sc.HorizonDays = spec.Paths, spec.StepDays, spec.HorizonDays
+	mod, err := sim.NewModel(p, m, sc)
 	if err != nil {
 		return nil, err
 	}

@@ -21,3 +21,11 @@ var Portfolio []byte
 //
 //go:embed market-2024-12-31.yaml
 var Market []byte
+
+// RunConfigFile names the embedded run configuration in errors.
+const RunConfigFile = "examples/run-config.yaml"
+
+// RunConfig is a run configuration listing every key with its default.
+//
+//go:embed run-config.yaml
+var RunConfig []byte

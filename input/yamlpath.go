@@ -139,6 +139,18 @@ func child(n *yaml.Node, part string) *yaml.Node {
 	return nil
 }
 
+// FieldError locates a validation error at path in the file, for readers
+// of other file formats built on DecodeStrict.
+func FieldError(file string, root *yaml.Node, path string, err error) *Error {
+	return fieldError(file, root, path, err)
+}
+
+// DecodeStrict decodes YAML data into v, refusing unknown keys and absurd
+// sizes, and returns the node tree that FieldError locates fields in.
+func DecodeStrict(file string, data []byte, v any) (*yaml.Node, error) {
+	return decodeStrict(file, data, v)
+}
+
 // fieldError locates a validation error at path in the file.
 func fieldError(file string, root *yaml.Node, path string, err error) *Error {
 	return &Error{File: file, Line: lineOf(root, path), Field: path, Err: err}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hedgeflow/hedgeflow/consumers"
 	"github.com/hedgeflow/hedgeflow/input"
+	"github.com/hedgeflow/hedgeflow/input/runconfig"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 	"github.com/hedgeflow/hedgeflow/pricing/sim"
 	"github.com/hedgeflow/hedgeflow/producers"
@@ -40,6 +41,11 @@ type Options struct {
 	PortfolioYAML []byte
 	MarketFile    string
 	MarketYAML    []byte
+	// ConfigFile/ConfigYAML: an optional run configuration (scenario
+	// ranges, sampling, steps, horizons, dynamics, threshold); fields set
+	// in Options win over the file.
+	ConfigFile string
+	ConfigYAML []byte
 
 	Scenarios     int    // default 1000
 	Paths         int    // default 1000
@@ -57,9 +63,22 @@ type Options struct {
 	RunID    string
 	Progress func(done, total int)
 	Log      *slog.Logger
+
+	cfg *runconfig.Config
 }
 
 func (o *Options) setDefaults() {
+	if o.cfg != nil {
+		if o.StepDays == 0 {
+			o.StepDays = o.cfg.Sim.StepDays
+		}
+		if len(o.HorizonDays) == 0 {
+			o.HorizonDays = o.cfg.Sim.HorizonDays
+		}
+		if o.Threshold == 0 {
+			o.Threshold = o.cfg.Threshold
+		}
+	}
 	if o.Scenarios == 0 {
 		o.Scenarios = 1000
 	}
@@ -117,6 +136,11 @@ func NewRunID() string {
 // Execute runs o end to end and returns the report.
 func Execute(ctx context.Context, o Options) (*report.Report, error) {
 	start := time.Now()
+	cfg, err := runconfig.Parse(o.ConfigFile, o.ConfigYAML)
+	if err != nil {
+		return nil, err
+	}
+	o.cfg = cfg
 	o.setDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -132,7 +156,7 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 	if o.RunID == "" {
 		o.RunID = NewRunID()
 	}
-	params, err := scenario.Generate(o.Scenarios, o.Seed, nil)
+	params, err := scenario.Generate(o.Scenarios, o.Seed, &cfg.Scenario)
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +164,7 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 		RunID: o.RunID, Seed: o.Seed, Scenarios: o.Scenarios, Paths: o.Paths, PartitionSize: o.PartitionSize,
 		StepDays: o.StepDays, HorizonDays: o.HorizonDays, Threshold: o.Threshold,
 		PortfolioFile: o.PortfolioFile, PortfolioYAML: o.PortfolioYAML, MarketFile: o.MarketFile, MarketYAML: o.MarketYAML,
+		ConfigFile: o.ConfigFile, ConfigYAML: o.ConfigYAML,
 	}
 	parts := producers.Partitions(o.RunID, params, o.PartitionSize)
 	spec.Partitions = len(parts)

@@ -25,6 +25,8 @@ type RunSpec struct {
 	PortfolioYAML []byte  `msgpack:"portfolio_yaml"`
 	MarketFile    string  `msgpack:"market_file"`
 	MarketYAML    []byte  `msgpack:"market_yaml"`
+	ConfigFile    string  `msgpack:"config_file,omitempty"`
+	ConfigYAML    []byte  `msgpack:"config_yaml,omitempty"`
 }
 
 // Partition is a unit of work: scenarios of one run to price.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,6 +26,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		"embedded server unless --nats is given) and writes OUT/report.json.", stderr)
 	portfolio := fs.String("portfolio", "", "portfolio `FILE` (YAML, see README); default: the built-in sample fund \"Global Pension Trust\"")
 	marketFile := fs.String("market", "", "market snapshot `FILE` (YAML); default: the built-in snapshot of 2024-12-31")
+	configFile := fs.String("config", "", "run configuration `FILE` (YAML: scenario ranges, sampling, steps, horizons, dynamics; see examples/run-config.yaml)")
 	scenarios := fs.Int("scenarios", 1000, "number of volatility scenarios")
 	paths := fs.Int("paths", 1000, "Monte Carlo paths per scenario")
 	seed := fs.Uint64("seed", 42, "random seed: the same seed and inputs give the same numbers")
@@ -33,8 +35,8 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	natsURL := fs.String("nats", "", "`URL` of an external NATS server with JetStream (default: embedded, in-process)")
 	store := fs.String("store", "", "`DIR` for the embedded server's JetStream files, kept after the run (default: a temporary directory)")
 	out := fs.String("out", "hedgeflow-out", "output `DIR` for report.json")
-	threshold := fs.Float64("threshold", 0.85, "funded-ratio threshold for the shortfall probability")
-	stepDays := fs.Int("step-days", 5, "simulation step in trading days (5: weekly)")
+	threshold := fs.Float64("threshold", 0.85, "funded-ratio threshold for the shortfall probability (overrides --config)")
+	stepDays := fs.Int("step-days", 5, "simulation step in trading days, 5 is weekly (overrides --config)")
 	runID := fs.String("run-id", "", "run id (default: time and a random suffix)")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	nf := addNATSFlags(fs)
@@ -44,14 +46,20 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	if *workers == 0 {
-		*workers = 0 // run's default: NumCPU
-	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	o := run.Options{
 		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
 		MarketFile: examples.MarketFile, MarketYAML: examples.Market,
 		Scenarios: *scenarios, Paths: *paths, Seed: *seed, Workers: *workers, PartitionSize: *partition,
-		NATSURL: *natsURL, StoreDir: *store, Threshold: *threshold, StepDays: *stepDays, RunID: *runID,
+		NATSURL: *natsURL, StoreDir: *store, RunID: *runID,
+	}
+	// Threshold and steps come from --config unless given as flags.
+	if set["threshold"] || *configFile == "" {
+		o.Threshold = *threshold
+	}
+	if set["step-days"] || *configFile == "" {
+		o.StepDays = *stepDays
 	}
 	if err := nf.apply(&o); err != nil {
 		return err
@@ -68,6 +76,13 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return err
 		}
 		o.PortfolioFile, o.PortfolioYAML = *portfolio, b
+	}
+	if *configFile != "" {
+		b, err := readInput(*configFile)
+		if err != nil {
+			return err
+		}
+		o.ConfigFile, o.ConfigYAML = *configFile, b
 	}
 	if *marketFile != "" {
 		b, err := readInput(*marketFile)

@@ -763,3 +763,9 @@ func classOf(k kind) int {
 	}
 	return 3
 }
+
+// ValidateConfig checks a configuration as NewModel would, after defaults.
+func ValidateConfig(c Config) error {
+	c.setDefaults()
+	return c.Validate()
+}

@@ -1,0 +1,89 @@
+package streams
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/hedgeflow/hedgeflow/pricing/risk"
+	"github.com/hedgeflow/hedgeflow/pricing/scenario"
+)
+
+// The decoders below read bytes any peer with publish permission on a
+// hedge.* subject or the runs bucket can send. Whatever the bytes, Decode
+// must return (never panic or hang), and every failure must wrap
+// ErrDecode so that a worker terminates the message instead of retrying.
+
+func fuzzDecode[T any](f *testing.F, seeds ...any) {
+	for _, s := range seeds {
+		b, err := Encode(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		if len(b) > 4 {
+			f.Add(b[:len(b)/2]) // truncated
+		}
+	}
+	f.Add([]byte{})
+	f.Add([]byte{0xc1})                              // never-used msgpack code
+	f.Add([]byte{0xdd, 0xff, 0xff, 0xff, 0xff})      // array32 claiming 4 G elements
+	f.Add([]byte{0xdb, 0x7f, 0xff, 0xff, 0xff, 'a'}) // str32 claiming 2 GB
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v T
+		err := Decode(data, &v)
+		if err != nil && !errors.Is(err, ErrDecode) {
+			t.Fatalf("error %v does not wrap ErrDecode", err)
+		}
+		if err != nil {
+			return
+		}
+		// What decodes must encode again and decode to the same bytes.
+		b, err := Encode(&v)
+		if err != nil {
+			t.Fatalf("re-encoding a decoded value: %v", err)
+		}
+		var w T
+		if err := Decode(b, &w); err != nil {
+			t.Fatalf("decoding a re-encoded value: %v", err)
+		}
+		if p, ok := any(&v).(*Partition); ok {
+			_ = p.Validate() // must not panic
+		}
+		if r, ok := any(&v).(*PartitionResult); ok {
+			_ = r.PathValues()
+			_, _ = Floats(nil, r.Data)
+		}
+	})
+}
+
+func samplePartition() *Partition {
+	return &Partition{RunID: "r1", Index: 3, Scenarios: []scenario.Params{
+		{Index: 6, FXVol: 0.1, IRVol: 0.01, ShortRateMult: 1.2, CreditVol: 0.4, EquityVol: 0.2, Regime: scenario.Stress},
+		{Index: 7, FXVol: 0.3, IRVol: 0.02, ShortRateMult: 0.8, CreditVol: 0.6, EquityVol: 0.3},
+	}}
+}
+
+func FuzzDecodePartition(f *testing.F) {
+	fuzzDecode[Partition](f, samplePartition(), &Partition{RunID: "x"})
+}
+
+func FuzzDecodePartitionResult(f *testing.F) {
+	p := samplePartition()
+	fuzzDecode[PartitionResult](f,
+		&PartitionResult{RunID: "r1", Partition: 3, Paths: 2, Horizons: 1,
+			Scenarios: []ScenarioResult{{Params: p.Scenarios[0], Horizons: []risk.Metrics{{VaR95: 1e9, CVaR95: 2e9}}}},
+			Data:      PutFloats(nil, []float64{1, 2, 3, 4, 5, 6}), CPUSeconds: 0.5, Worker: "w"},
+		&PartitionResult{RunID: "r1", Blob: "r1/p000003"})
+}
+
+func FuzzDecodeRunSpec(f *testing.F) {
+	fuzzDecode[RunSpec](f, &RunSpec{RunID: "r1", Seed: 42, Scenarios: 10, Paths: 100, PartitionSize: 5, Partitions: 2,
+		StepDays: 5, HorizonDays: []int{21, 252}, Threshold: 0.85, PortfolioFile: "p.yaml", PortfolioYAML: []byte("name: x\n"),
+		MarketFile: "m.yaml", MarketYAML: []byte("asof: 2024-12-31\n")})
+}
+
+func FuzzDecodeRunState(f *testing.F) {
+	now := time.Date(2024, 12, 31, 12, 0, 0, 0, time.UTC)
+	fuzzDecode[RunState](f, &RunState{RunID: "r1", Status: StatusFailed, Partitions: 4, Done: 2, Failed: []int{3}, Error: "x", Created: now, Updated: now})
+}
