@@ -215,7 +215,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 					sr, sr1 := math.Sqrt(dyn.AssetCorr), math.Sqrt(1-dyn.AssetCorr)
 					for ci, r := range m.credits {
 						zf := s.x[m.creditIdx[ci]] / sdv
-						dr := normCDF((m.pdQ[st][r] + sr*zf) / sr1)
+						dr := fastNormCDF((m.pdQ[st][r] + sr*zf) / sr1)
 						if dr > s.drMax[ci] {
 							s.drMax[ci] = dr
 						}
