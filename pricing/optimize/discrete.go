@@ -1,0 +1,125 @@
+package optimize
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// enforce imposes the minimum trade size and the cardinality cap on a
+// convex solution by greedy drop-and-refit: in each pass
+//
+//  1. instruments at zero (|x_j| below 1e-7 of their range) are fixed at 0,
+//     so that no refit can bring them back;
+//  2. if more than MaxInstruments remain, the smallest by |x_j|·σ_j (σ_j the
+//     RMS P&L of one USD of instrument j, so |x_j|·σ_j is the size of the
+//     position in P&L terms) are fixed at 0;
+//  3. each remaining |x_j| below MinTrade is rounded: to 0 when under half
+//     of MinTrade, otherwise its sign is fixed and |x_j| >= MinTrade
+//     imposed as a bound (which keeps the refit convex);
+//
+// and the convex problem is solved again with the new bounds. A pass fixes
+// at least one instrument for good, so there are at most 2M passes. The
+// refits are convex problems over subsets of the relaxed feasible set, so
+// the relaxed lower bound bounds the best programme obeying the rules and
+// the reported IntegralityGap is a true bound on the heuristic's excess.
+func enforce(p *Problem, x0 []float64, f0 float64, sigma, lo0, hi0 []float64, fit func(lo, hi []float64) ([]float64, float64, error)) ([]float64, float64, error) {
+	m := p.M()
+	lo := append([]float64(nil), lo0...)
+	hi := append([]float64(nil), hi0...)
+	x := x0
+	f := f0
+	mt := p.MinTrade
+	zeroOK := func(j int) bool { return lo0[j] <= 0 && hi0[j] >= 0 }
+	fix0 := func(j int) bool {
+		if lo[j] == 0 && hi[j] == 0 {
+			return false
+		}
+		lo[j], hi[j] = 0, 0
+		return true
+	}
+	active := make([]int, 0, m)
+	for pass := 0; pass <= 2*m+1; pass++ {
+		changed := false
+		active = active[:0]
+		for j := 0; j < m; j++ {
+			thr := 1e-7 * math.Max(math.Max(math.Abs(lo0[j]), math.Abs(hi0[j])), mt)
+			if math.Abs(x[j]) > thr || !zeroOK(j) {
+				active = append(active, j)
+				continue
+			}
+			if fix0(j) {
+				changed = true
+			}
+		}
+		if k := p.MaxInstruments; k > 0 && len(active) > k {
+			sort.SliceStable(active, func(a, b int) bool {
+				ja, jb := active[a], active[b]
+				return math.Abs(x[ja])*sigma[ja] < math.Abs(x[jb])*sigma[jb]
+			})
+			drop := len(active) - k
+			kept := active[:0]
+			for _, j := range active {
+				if drop > 0 && zeroOK(j) {
+					fix0(j)
+					changed = true
+					drop--
+					continue
+				}
+				kept = append(kept, j)
+			}
+			active = kept
+			if drop > 0 {
+				return nil, 0, fmt.Errorf("%w: more than MaxInstruments = %d instruments have bounds that exclude zero", ErrInfeasible, k)
+			}
+		}
+		if mt > 0 {
+			for _, j := range active {
+				a := math.Abs(x[j])
+				if a >= mt*(1-1e-9) && (lo[j] >= mt || hi[j] <= -mt || lo[j] == hi[j]) {
+					continue
+				}
+				if a >= mt*(1-1e-9) {
+					// Already large enough: pin the sign so a refit
+					// cannot shrink it below MinTrade.
+				} else if a < mt/2 && zeroOK(j) {
+					fix0(j)
+					changed = true
+					continue
+				}
+				up := x[j] > 0
+				if up && hi0[j] < mt {
+					up = false
+				}
+				if !up && lo0[j] > -mt {
+					if hi0[j] < mt {
+						if !zeroOK(j) {
+							return nil, 0, fmt.Errorf("%w: instrument %d must be nonzero but its bounds [%v, %v] are inside the minimum trade size %v", ErrInfeasible, j, lo0[j], hi0[j], mt)
+						}
+						fix0(j)
+						changed = true
+						continue
+					}
+					up = true
+				}
+				if up {
+					lo[j] = math.Max(lo[j], mt)
+					hi[j] = math.Max(hi[j], lo[j])
+				} else {
+					hi[j] = math.Min(hi[j], -mt)
+					lo[j] = math.Min(lo[j], hi[j])
+				}
+				changed = true
+			}
+		}
+		if !changed {
+			return x, f, nil
+		}
+		var err error
+		x, f, err = fit(lo, hi)
+		if err != nil {
+			return nil, 0, fmt.Errorf("minimum trade size / cardinality refit: %w", err)
+		}
+	}
+	return nil, 0, fmt.Errorf("%w: minimum trade size / cardinality heuristic did not settle", ErrInfeasible)
+}

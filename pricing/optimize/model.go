@@ -1,0 +1,188 @@
+package optimize
+
+import (
+	"fmt"
+	"math"
+)
+
+// model is the feasible set X of a Problem (bounds, linear constraints,
+// budget) in scaled model variables y, with x = xfix + Σ_k sign_k·scale_k·y_k
+// e_{inst_k}. Instruments with equal bounds are fixed and carry no
+// variable; an instrument that may take both signs and has a cost under a
+// finite budget is split into a long and a short variable, both >= 0, so
+// that the budget Σ Cost·|x| <= B is linear (the standard split of Dantzig,
+// Linear Programming and Extensions, 1963, §6.2). Model bounds are scaled to
+// |y| <= 1.
+type model struct {
+	m     int
+	n     int
+	inst  []int
+	sign  []float64
+	scale []float64
+	xfix  []float64
+	l, u  []float64
+	// G y <= h and E y = f: rows normalised to unit max-norm.
+	G, h []float64
+	E, f []float64
+}
+
+// newModel builds the model for notional bounds lo, hi (USD, already
+// tightened by the budget).
+func newModel(p *Problem, lo, hi []float64) (*model, error) {
+	m := p.M()
+	md := &model{m: m, xfix: make([]float64, m)}
+	budget := p.hasBudget()
+	for j := 0; j < m; j++ {
+		a, b := lo[j], hi[j]
+		if a > b {
+			return nil, fmt.Errorf("%w: notional bounds of instrument %d are [%v, %v] after the budget", ErrInfeasible, j, a, b)
+		}
+		if a == b {
+			md.xfix[j] = a
+			continue
+		}
+		sc := math.Max(math.Abs(a), math.Abs(b))
+		if a < 0 && b > 0 && budget && p.Cost[j] > 0 {
+			md.add(j, 1, b, 0, 1)
+			md.add(j, -1, -a, 0, 1)
+			continue
+		}
+		md.add(j, 1, sc, a/sc, b/sc)
+	}
+	md.n = len(md.inst)
+	n := md.n
+	row := make([]float64, n)
+	addRow := func(eq bool, rhs float64) {
+		s := normInf(row)
+		if s == 0 {
+			return
+		}
+		for k := range row {
+			row[k] /= s
+		}
+		if eq {
+			md.E = append(md.E, row...)
+			md.f = append(md.f, rhs/s)
+		} else {
+			md.G = append(md.G, row...)
+			md.h = append(md.h, rhs/s)
+		}
+	}
+	for ci, c := range p.Constraints {
+		off := dot(c.A, md.xfix)
+		for k := 0; k < n; k++ {
+			row[k] = c.A[md.inst[k]] * md.sign[k] * md.scale[k]
+		}
+		if normInf(row) == 0 {
+			if c.Lo > off+1e-9*(1+math.Abs(off)) || c.Hi < off-1e-9*(1+math.Abs(off)) {
+				return nil, fmt.Errorf("%w: Constraints[%d] (%q) cannot hold: its instruments are fixed at a value %v outside [%v, %v]", ErrInfeasible, ci, c.Name, off, c.Lo, c.Hi)
+			}
+			continue
+		}
+		if c.Lo == c.Hi {
+			addRow(true, c.Lo-off)
+			continue
+		}
+		if !math.IsInf(c.Hi, 1) {
+			addRow(false, c.Hi-off)
+		}
+		if !math.IsInf(c.Lo, -1) {
+			for k := 0; k < n; k++ {
+				row[k] = -c.A[md.inst[k]] * md.sign[k] * md.scale[k]
+			}
+			addRow(false, off-c.Lo)
+		}
+	}
+	if budget {
+		fixed := p.CostPerYear(md.xfix)
+		// Cost·|x_j| is linear in y when the variable has one sign.
+		for k := 0; k < n; k++ {
+			j := md.inst[k]
+			s := 1.0
+			if md.u[k] <= 0 {
+				s = -1
+			}
+			row[k] = p.Cost[j] * md.scale[k] * s
+		}
+		if normInf(row) > 0 {
+			addRow(false, p.Budget-fixed)
+		} else if fixed > p.Budget {
+			return nil, fmt.Errorf("%w: fixed notionals cost %v a year, over the budget %v", ErrInfeasible, fixed, p.Budget)
+		}
+	}
+	return md, nil
+}
+
+func (md *model) add(j int, sign, scale, l, u float64) {
+	md.inst = append(md.inst, j)
+	md.sign = append(md.sign, sign)
+	md.scale = append(md.scale, scale)
+	md.l = append(md.l, l)
+	md.u = append(md.u, u)
+}
+
+// toX writes x = xfix + M y.
+func (md *model) toX(y, x []float64) {
+	copy(x, md.xfix)
+	for k, v := range y {
+		x[md.inst[k]] += md.sign[k] * md.scale[k] * v
+	}
+}
+
+// cut maps an affine minorant c0 + gx·x in x space to c0' + gy·y in model
+// space and returns c0'.
+func (md *model) cut(c0 float64, gx, gy []float64) float64 {
+	c0 += dot(gx, md.xfix)
+	for k := range gy {
+		gy[k] = gx[md.inst[k]] * md.sign[k] * md.scale[k]
+	}
+	return c0
+}
+
+// start returns a point of X: the box point closest to zero when there
+// are no rows, otherwise the solution of the phase-one programme
+// min t s.t. G y - t <= h, |E y - f| <= t, l <= y <= u, t >= 0. It
+// returns ErrInfeasible when the minimum t is positive.
+func (md *model) start(w *ipm, y []float64) error {
+	n := md.n
+	if len(md.h) == 0 && len(md.f) == 0 {
+		for k := 0; k < n; k++ {
+			y[k] = math.Min(math.Max(0, md.l[k]), md.u[k])
+		}
+		return nil
+	}
+	n1 := n + 1
+	rows := len(md.h) + 2*len(md.f)
+	p := &qp{
+		n: n1,
+		c: make([]float64, n1),
+		G: make([]float64, 0, rows*n1),
+		h: make([]float64, 0, rows),
+		l: append(append([]float64(nil), md.l...), 0),
+		u: append(append([]float64(nil), md.u...), math.Inf(1)),
+	}
+	p.c[n] = 1
+	for i := range md.h {
+		p.G = append(p.G, md.G[i*n:(i+1)*n]...)
+		p.G = append(p.G, -1)
+		p.h = append(p.h, md.h[i])
+	}
+	for i := range md.f {
+		p.G = append(p.G, md.E[i*n:(i+1)*n]...)
+		p.G = append(p.G, -1)
+		p.h = append(p.h, md.f[i])
+		for k := 0; k < n; k++ {
+			p.G = append(p.G, -md.E[i*n+k])
+		}
+		p.G = append(p.G, -1)
+		p.h = append(p.h, -md.f[i])
+	}
+	if err := w.solve(p, 1e-10, 200); err != nil {
+		return fmt.Errorf("%w: phase one: %v", ErrInfeasible, err)
+	}
+	if w.y[n] > 1e-7 {
+		return fmt.Errorf("%w: the bounds, linear constraints and budget have no common point (phase-one violation %.3g in scaled units)", ErrInfeasible, w.y[n])
+	}
+	copy(y, w.y[:n])
+	return nil
+}

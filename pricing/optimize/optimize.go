@@ -1,0 +1,404 @@
+package optimize
+
+import (
+	"errors"
+	"math"
+)
+
+// Settings tunes the solvers. The zero value means the documented defaults.
+type Settings struct {
+	// Alpha is the CVaR confidence level; 0 means 0.95.
+	Alpha float64
+	// TailShare is the share β of worst scenarios averaged by TailRobust
+	// and reported as Metrics.TailCVaR; 0 means 0.10.
+	TailShare float64
+	// MedianBand is the number of scenarios, centred on the median of the
+	// unhedged scenario CVaRs, whose rows are pooled for the median
+	// metric; 0 means 1 (the median scenario alone).
+	MedianBand int
+	// Tol is the relative optimality gap at which the cutting-plane
+	// method stops, (UB - LB)/max(|UB|, scale) with scale the RMS of
+	// Base; 0 means 1e-7.
+	Tol float64
+	// MaxIter caps the cutting-plane iterations of one convex solve; 0
+	// means 2000.
+	MaxIter int
+}
+
+func (s *Settings) withDefaults() (Settings, error) {
+	var v Settings
+	if s != nil {
+		v = *s
+	}
+	if v.Alpha == 0 {
+		v.Alpha = 0.95
+	}
+	if !(v.Alpha > 0 && v.Alpha < 1) {
+		return v, invalid("Settings.Alpha = %v, want 0 < Alpha < 1", v.Alpha)
+	}
+	if v.TailShare == 0 {
+		v.TailShare = 0.10
+	}
+	if !(v.TailShare > 0 && v.TailShare <= 1) {
+		return v, invalid("Settings.TailShare = %v, want 0 < TailShare <= 1", v.TailShare)
+	}
+	if v.MedianBand == 0 {
+		v.MedianBand = 1
+	}
+	if v.MedianBand < 0 {
+		return v, invalid("Settings.MedianBand = %d, want >= 0", v.MedianBand)
+	}
+	if v.Tol == 0 {
+		v.Tol = 1e-7
+	}
+	if !(v.Tol > 0 && v.Tol < 1) {
+		return v, invalid("Settings.Tol = %v, want 0 < Tol < 1", v.Tol)
+	}
+	if v.MaxIter == 0 {
+		v.MaxIter = 2000
+	}
+	if v.MaxIter < 0 {
+		return v, invalid("Settings.MaxIter = %d, want >= 0", v.MaxIter)
+	}
+	return v, nil
+}
+
+// Metrics are the risk figures of a notional vector.
+type Metrics struct {
+	// CVaR is the CVaR_α of the hedged loss over all rows, USD.
+	CVaR float64
+	// WorstCVaR is the largest scenario CVaR_α, USD, reached in
+	// WorstScenario.
+	WorstCVaR     float64
+	WorstScenario int
+	// MedianCVaR is the CVaR_α over the rows of the median band
+	// (Settings.MedianBand scenarios around the median unhedged scenario
+	// CVaR), USD.
+	MedianCVaR float64
+	// TailCVaR is the mean of the worst share β (Settings.TailShare) of
+	// scenario CVaRs (the CVaR across scenarios), USD.
+	TailCVaR float64
+	// FRVol is the standard deviation of the hedged funded-ratio change
+	// (a fraction; population formula over the rows), or 0 without
+	// funded-ratio data.
+	FRVol float64
+	// Cost is Σ_j Cost[j]·|x_j|, USD per year.
+	Cost float64
+}
+
+// KKT are the Karush-Kuhn-Tucker residuals of a quadratic programme's
+// solution, relative to the scale of the data: stationarity of the
+// Lagrangian, primal infeasibility, and the complementarity sum Σ slack ×
+// multiplier. Multipliers are nonnegative by construction.
+type KKT struct {
+	Stationarity    float64
+	Feasibility     float64
+	Complementarity float64
+}
+
+// Result is the answer of an optimisation.
+type Result struct {
+	// X are the notionals in USD, one per instrument.
+	X []float64
+	// Objective is the minimised objective at X: USD for the CVaR
+	// family, the variance of the funded-ratio change (a fraction
+	// squared) for Variance.
+	Objective float64
+	// LowerBound is a certified lower bound on the objective over the
+	// convex feasible set (without MinTrade and MaxInstruments), from
+	// the cutting-plane LP or the QP dual.
+	LowerBound float64
+	// DualityGap is the certified relative gap of the convex solve,
+	// (relaxed objective - LowerBound)/max(|relaxed objective|, scale).
+	DualityGap float64
+	// Relaxed is the convex solution before MinTrade and MaxInstruments
+	// were enforced; nil when they are not set.
+	Relaxed []float64
+	// IntegralityGap is (Objective - LowerBound)/|LowerBound|, the most
+	// the MinTrade/MaxInstruments heuristic can be from the best
+	// programme that obeys them; 0 when they are not set.
+	IntegralityGap float64
+	// CostPerYear is Σ_j Cost[j]·|X_j|, USD per year.
+	CostPerYear float64
+	Metrics     Metrics
+	// Iterations counts cutting-plane iterations (CVaR family) or
+	// interior-point iterations (Variance), over all solves.
+	Iterations int
+	// KKT holds the residuals of the Variance QP; zero otherwise.
+	KKT    KKT
+	Method string
+}
+
+// kind selects a CVaR-family objective.
+type kind int
+
+const (
+	kindCVaR kind = iota
+	kindWorst
+	kindTail
+	kindMedian
+	kindMix
+)
+
+var methodName = [...]string{
+	kindCVaR:   "CVaR: Rockafellar-Uryasev, level bundle cutting planes",
+	kindWorst:  "Robust: min max_s CVaR_s, level bundle cutting planes",
+	kindTail:   "TailRobust: min CVaR across scenarios of scenario CVaRs, level bundle cutting planes",
+	kindMedian: "Median: min CVaR of the median band, level bundle cutting planes",
+	kindMix:    "Frontier: min (1-λ)·median + λ·worst, level bundle cutting planes",
+}
+
+// CVaR minimises the CVaR_α of the hedged loss over all rows.
+func CVaR(p *Problem, s *Settings) (Result, error) { return solvePL(p, s, kindCVaR, 0) }
+
+// Robust minimises the worst scenario CVaR_α, max_s CVaR_s(x).
+func Robust(p *Problem, s *Settings) (Result, error) { return solvePL(p, s, kindWorst, 1) }
+
+// TailRobust minimises the mean of the worst share β of scenario CVaRs
+// (Settings.TailShare, default the worst 10%).
+func TailRobust(p *Problem, s *Settings) (Result, error) { return solvePL(p, s, kindTail, 0) }
+
+// Median minimises the CVaR_α over the rows of the median band: the
+// Settings.MedianBand scenarios centred on the median of the unhedged
+// scenario CVaRs.
+func Median(p *Problem, s *Settings) (Result, error) { return solvePL(p, s, kindMedian, 0) }
+
+// Point is one programme on the median-robust frontier.
+type Point struct {
+	Lambda float64
+	Result Result
+}
+
+// Frontier minimises (1-λ)·MedianCVaR + λ·WorstCVaR for each λ in lambdas
+// (nil means the 11 values 0, 0.1, ..., 1). λ = 0 is the median-optimal
+// programme and λ = 1 the robust one.
+func Frontier(p *Problem, s *Settings, lambdas []float64) ([]Point, error) {
+	if lambdas == nil {
+		for i := 0; i <= 10; i++ {
+			lambdas = append(lambdas, float64(i)/10)
+		}
+	}
+	for i, l := range lambdas {
+		if !(l >= 0 && l <= 1) {
+			return nil, invalid("lambdas[%d] = %v, want 0 <= λ <= 1", i, l)
+		}
+	}
+	pts := make([]Point, 0, len(lambdas))
+	for _, l := range lambdas {
+		r, err := solvePL(p, s, kindMix, l)
+		if err != nil {
+			return pts, err
+		}
+		pts = append(pts, Point{Lambda: l, Result: r})
+	}
+	return pts, nil
+}
+
+// Robustness is the cost of robustness in figures: what the robust
+// programme gives up in the median scenario and pays extra, against what it
+// saves in the tail, all in USD (cost in USD per year).
+type Robustness struct {
+	// MedianGivenUp is robust minus median-optimal MedianCVaR.
+	MedianGivenUp float64
+	// ExtraCost is robust minus median-optimal CostPerYear.
+	ExtraCost float64
+	// WorstSaved is median-optimal minus robust WorstCVaR.
+	WorstSaved float64
+	// TailSaved is median-optimal minus robust TailCVaR.
+	TailSaved float64
+	// Efficiency is WorstSaved / (MedianGivenUp + ExtraCost), the tail
+	// saved per USD given up; +Inf when nothing is given up and the tail
+	// improves, 0 when the tail does not improve.
+	Efficiency float64
+}
+
+// CostOfRobustness compares a median-optimal and a robust result.
+func CostOfRobustness(median, robust Result) Robustness {
+	r := Robustness{
+		MedianGivenUp: robust.Metrics.MedianCVaR - median.Metrics.MedianCVaR,
+		ExtraCost:     robust.CostPerYear - median.CostPerYear,
+		WorstSaved:    median.Metrics.WorstCVaR - robust.Metrics.WorstCVaR,
+		TailSaved:     median.Metrics.TailCVaR - robust.Metrics.TailCVaR,
+	}
+	given := r.MedianGivenUp + r.ExtraCost
+	switch {
+	case r.WorstSaved <= 0:
+		r.Efficiency = 0
+	case given <= 0:
+		r.Efficiency = math.Inf(1)
+	default:
+		r.Efficiency = r.WorstSaved / given
+	}
+	return r
+}
+
+// Evaluate returns the metrics of the notionals x (USD).
+func Evaluate(p *Problem, x []float64, s *Settings) (Metrics, error) {
+	set, err := s.withDefaults()
+	if err != nil {
+		return Metrics{}, err
+	}
+	if err := p.validate(true, false); err != nil {
+		return Metrics{}, err
+	}
+	if len(x) != p.M() {
+		return Metrics{}, invalid("x has %d entries, want len(Cost) = %d", len(x), p.M())
+	}
+	if err := checkFinite("x", x); err != nil {
+		return Metrics{}, err
+	}
+	sm := newSample(p, set.Alpha)
+	med, _ := sm.medianRows(set.MedianBand)
+	return sm.metrics(x, med, set.TailShare), nil
+}
+
+// metrics computes the Metrics of x.
+func (sm *sample) metrics(x []float64, med []int32, beta float64) Metrics {
+	p := sm.p
+	var mt Metrics
+	sm.losses(x)
+	mt.CVaR = sm.rowsCVaR(sm.order, nil, nil, 0)
+	mt.MedianCVaR = sm.rowsCVaR(med, nil, nil, 0)
+	vals := sm.scenarioCVaRs()
+	mt.WorstCVaR = math.Inf(-1)
+	nsc := 0
+	for s, v := range vals {
+		if len(sm.rows(s)) == 0 {
+			continue
+		}
+		if v > mt.WorstCVaR {
+			mt.WorstCVaR, mt.WorstScenario = v, s
+		}
+		sm.sidx[nsc] = int32(s)
+		nsc++
+	}
+	mt.TailCVaR, _ = tail(vals, sm.sidx[:nsc], 1-beta, sm.sw)
+	mt.Cost = p.CostPerYear(x)
+	if len(p.FRBase) > 1 {
+		mt.FRVol = frVol(p, x)
+	}
+	return mt
+}
+
+// frVol is the population standard deviation of FRBase + FRPnL·x.
+func frVol(p *Problem, x []float64) float64 {
+	m := p.M()
+	n := len(p.FRBase)
+	mean := 0.0
+	for r := 0; r < n; r++ {
+		mean += p.FRBase[r] + dot(p.FRPnL[r*m:(r+1)*m], x)
+	}
+	mean /= float64(n)
+	v := 0.0
+	for r := 0; r < n; r++ {
+		d := p.FRBase[r] + dot(p.FRPnL[r*m:(r+1)*m], x) - mean
+		v += d * d
+	}
+	return math.Sqrt(v / float64(n))
+}
+
+const extraCuts = 8
+
+// solvePL runs a CVaR-family objective through the level bundle method and
+// the MinTrade/MaxInstruments heuristic.
+func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
+	set, err := s.withDefaults()
+	if err != nil {
+		return Result{}, err
+	}
+	if err := p.validate(true, false); err != nil {
+		return Result{}, err
+	}
+	m := p.M()
+	sm := newSample(p, set.Alpha)
+	med, _ := sm.medianRows(set.MedianBand)
+	var ob objective
+	switch k {
+	case kindCVaR:
+		ob = &rowsObj{sm: sm, rows: sm.order, all: true}
+	case kindMedian:
+		ob = &rowsObj{sm: sm, rows: med}
+	case kindWorst, kindMix:
+		extra := extraCuts
+		if lambda == 0 {
+			extra = 0
+		}
+		ob = &worstObj{sm: sm, lambda: lambda, med: med, extra: extra}
+	case kindTail:
+		ob = &tailObj{sm: sm, beta: set.TailShare}
+	}
+	fscale := 0.0
+	for _, b := range p.Base {
+		fscale += b * b
+	}
+	fscale = math.Sqrt(fscale / float64(len(p.Base)))
+	if !(fscale > 0) {
+		fscale = 1
+	}
+	bs := bundleSettings{tol: set.Tol, maxIter: set.MaxIter, fscale: fscale}
+	var w ipm
+	iters := 0
+	fit := func(lo, hi []float64) (bundleResult, error) {
+		md, err := newModel(p, lo, hi)
+		if err != nil {
+			return bundleResult{}, err
+		}
+		r, err := level(md, ob, bs, &w)
+		iters += r.iters
+		return r, err
+	}
+	lo, hi := make([]float64, m), make([]float64, m)
+	for j := 0; j < m; j++ {
+		lo[j], hi[j] = p.effBounds(j)
+	}
+	rel, err := fit(lo, hi)
+	if err != nil && !errors.Is(err, ErrNotConverged) {
+		return Result{}, err
+	}
+	convErr := err
+	res := Result{
+		X:          rel.x,
+		Objective:  rel.f,
+		LowerBound: rel.lb,
+		DualityGap: (rel.f - rel.lb) / math.Max(fscale, math.Abs(rel.f)),
+		Method:     methodName[k],
+	}
+	if p.MinTrade > 0 || p.MaxInstruments > 0 {
+		sigma := pnlScale(p.PnL, m)
+		x, f, err := enforce(p, rel.x, rel.f, sigma, lo, hi, func(lo, hi []float64) ([]float64, float64, error) {
+			r, err := fit(lo, hi)
+			if err != nil && !errors.Is(err, ErrNotConverged) {
+				return nil, 0, err
+			}
+			return r.x, r.f, nil
+		})
+		if err != nil {
+			return Result{}, err
+		}
+		res.Relaxed = rel.x
+		res.X, res.Objective = x, f
+		res.IntegralityGap = (f - rel.lb) / math.Max(math.Abs(rel.lb), 1e-12*fscale)
+		res.Method += "; MinTrade/MaxInstruments by greedy drop-and-refit"
+	}
+	res.Iterations = iters
+	res.CostPerYear = p.CostPerYear(res.X)
+	res.Metrics = sm.metrics(res.X, med, set.TailShare)
+	return res, convErr
+}
+
+// pnlScale returns the root mean square of each column of the row-major
+// N×m matrix a, the size of one USD of notional in P&L terms.
+func pnlScale(a []float64, m int) []float64 {
+	s := make([]float64, m)
+	n := len(a) / m
+	for r := 0; r < n; r++ {
+		row := a[r*m : (r+1)*m]
+		for j, v := range row {
+			s[j] += v * v
+		}
+	}
+	for j := range s {
+		s[j] = math.Sqrt(s[j] / float64(max(n, 1)))
+	}
+	return s
+}
