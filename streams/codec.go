@@ -1,6 +1,7 @@
 package streams
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,8 +14,10 @@ import (
 // retrying it will not help.
 var ErrDecode = errors.New("streams: cannot decode message")
 
-// MaxMessageBytes bounds what Decode accepts.
-const MaxMessageBytes = 64 << 20
+// MaxMessageBytes bounds what Decode accepts: more than any NATS message
+// (1 MiB by default, 64 MiB at most) that hedgeflow sends; large path
+// values travel through the object store and Floats, not Decode.
+const MaxMessageBytes = 8 << 20
 
 // Encode marshals v with msgpack.
 func Encode(v any) ([]byte, error) {
@@ -31,6 +34,17 @@ func Decode(data []byte, v any) (err error) {
 			err = fmt.Errorf("%w: %v", ErrDecode, r)
 		}
 	}()
+	// msgpack v5.4.1 allocates a slice of the length an array header
+	// declares before reading its elements (its allocation limit is never
+	// applied: decode_slice.go tests the flag with "!= 1"), so 245 bytes
+	// declaring 3.4 billion elements exhaust memory, which no recover
+	// catches. Walking the message first proves that every declared
+	// element is present, which bounds every allocation by the message's
+	// size.
+	dec := msgpack.NewDecoder(bytes.NewReader(data))
+	if err := dec.Skip(); err != nil {
+		return fmt.Errorf("%w: %v", ErrDecode, err)
+	}
 	if err := msgpack.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("%w: %v", ErrDecode, err)
 	}

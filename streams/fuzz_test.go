@@ -87,3 +87,15 @@ func FuzzDecodeRunState(f *testing.F) {
 	now := time.Date(2024, 12, 31, 12, 0, 0, 0, time.UTC)
 	fuzzDecode[RunState](f, &RunState{RunID: "r1", Status: StatusFailed, Partitions: 4, Done: 2, Failed: []int{3}, Error: "x", Created: now, Updated: now})
 }
+
+// Found by FuzzDecodePartitionResult: an array header declaring 3.4
+// billion scenarios in a 245-byte message made msgpack allocate them all
+// and the process die of out-of-memory, which no recover catches.
+func TestDecodeHugeArrayHeader(t *testing.T) {
+	data := []byte("\x88\xa6run_id\xa2r1\xa9partition\x03\xa9scenarios\xdd\xcd\xe5\x00\x00\x00\x00\x00\x00")
+	for _, v := range []any{&PartitionResult{}, &Partition{}} {
+		if err := Decode(data, v); !errors.Is(err, ErrDecode) {
+			t.Errorf("%T: error %v, want ErrDecode", v, err)
+		}
+	}
+}
