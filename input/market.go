@@ -17,6 +17,9 @@ type marketFile struct {
 	FX         map[string]float64   `yaml:"fx_usd_per_unit"`
 	SpreadsBps map[string]float64   `yaml:"credit_spreads_bps"`
 	EquityVol  *float64             `yaml:"equity_vol"`
+	FXVol      map[string]float64   `yaml:"fx_vol_atm"`
+	SwptVolBps map[string]float64   `yaml:"swaption_normal_vol_bps"`
+	IndexBps   map[string]float64   `yaml:"cds_index_spreads_bps"`
 }
 
 type curveFile struct {
@@ -88,6 +91,27 @@ func ParseMarket(file string, data []byte) (*market.Snapshot, error) {
 	}
 	if f.EquityVol != nil {
 		s.EquityVol = *f.EquityVol
+	}
+	for name, v := range f.FXVol {
+		ccy, err := market.ParseCcy(name)
+		if err != nil || ccy == market.USD {
+			return nil, fail("fx_vol_atm."+name, "unknown or USD currency %q", name)
+		}
+		s.FXVol[ccy] = v
+	}
+	for name, v := range f.SwptVolBps {
+		ccy, err := market.ParseCcy(name)
+		if err != nil {
+			return nil, fail("swaption_normal_vol_bps."+name, "unknown currency %q", name)
+		}
+		s.SwaptionVol[ccy] = v / 1e4
+	}
+	for name, v := range f.IndexBps {
+		ix, err := market.ParseIndex(name)
+		if err != nil {
+			return nil, fail("cds_index_spreads_bps."+name, "unknown credit index %q", name)
+		}
+		s.IndexSpread[ix] = v / 1e4
 	}
 	if err := s.Validate(); err != nil {
 		msg := strings.TrimPrefix(err.Error(), market.ErrInvalid.Error()+": ")

@@ -118,8 +118,49 @@ type Snapshot struct {
 	FX [NumCcy]float64
 	// Spread is the credit spread over the curve by rating, a fraction.
 	Spread [NumRating]float64
-	// EquityVol is today's implied equity vol (e.g. VIX/100), informational.
+	// EquityVol is today's one-year implied equity index vol (e.g.
+	// VIX/100); it prices equity index options.
 	EquityVol float64
+	// FXVol is the one-year at-the-money implied vol of each currency
+	// against USD (FXVol[USD] is unused); it prices FX options.
+	FXVol [NumCcy]float64
+	// SwaptionVol is the normal implied vol of swaptions per currency, in
+	// absolute rate units (0.0100 = 100 bp a year).
+	SwaptionVol [NumCcy]float64
+	// IndexSpread is the quoted spread of each credit index, a fraction.
+	IndexSpread [NumIndex]float64
+}
+
+// Index is a credit default swap index.
+type Index uint8
+
+// The credit indices hedgeflow trades.
+const (
+	CDXIG Index = iota
+	CDXHY
+	ITraxxMain
+	ITraxxCrossover
+	NumIndex
+)
+
+var indexNames = [NumIndex]string{"CDX_IG", "CDX_HY", "ITRAXX_MAIN", "ITRAXX_XOVER"}
+
+func (i Index) String() string {
+	if i < NumIndex {
+		return indexNames[i]
+	}
+	return fmt.Sprintf("Index(%d)", i)
+}
+
+// ParseIndex returns the index named s (CDX_IG, CDX_HY, ITRAXX_MAIN,
+// ITRAXX_XOVER).
+func ParseIndex(s string) (Index, error) {
+	for i, n := range indexNames {
+		if strings.EqualFold(s, n) {
+			return Index(i), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: unknown credit index %q (known: %s)", ErrInvalid, s, strings.Join(indexNames[:], ", "))
 }
 
 // Validate checks that every curve is present and every level is finite and
@@ -146,8 +187,23 @@ func (s *Snapshot) Validate() error {
 			return fmt.Errorf("%w: credit_spreads_bps.%s: must be in [0, 10000) bp, got %v bp", ErrInvalid, r, v*1e4)
 		}
 	}
-	if !(s.EquityVol >= 0 && s.EquityVol < 5) {
-		return fmt.Errorf("%w: equity_vol: must be in [0, 5), got %v", ErrInvalid, s.EquityVol)
+	if !(s.EquityVol > 0 && s.EquityVol < 5) {
+		return fmt.Errorf("%w: equity_vol: must be in (0, 5), got %v", ErrInvalid, s.EquityVol)
+	}
+	for c := EUR; c < NumCcy; c++ {
+		if v := s.FXVol[c]; !(v > 0 && v < 5) {
+			return fmt.Errorf("%w: fx_vol_atm.%s: must be in (0, 5), got %v", ErrInvalid, c, v)
+		}
+	}
+	for c := range NumCcy {
+		if v := s.SwaptionVol[c]; !(v > 0 && v < 0.1) {
+			return fmt.Errorf("%w: swaption_normal_vol_bps.%s: must be in (0, 1000) bp, got %v bp", ErrInvalid, c, v*1e4)
+		}
+	}
+	for i := range NumIndex {
+		if v := s.IndexSpread[i]; !(v > 0 && v < 1) {
+			return fmt.Errorf("%w: cds_index_spreads_bps.%s: must be in (0, 10000) bp, got %v bp", ErrInvalid, i, v*1e4)
+		}
 	}
 	return nil
 }
