@@ -17,6 +17,11 @@ type Result struct {
 	Assets          []float64 // USD
 	Liabilities     []float64 // USD
 	MaxDrawdown     []float64
+	// HedgePnL holds, for the first HedgePaths paths, the P&L of every
+	// candidate hedge per USD notional at the hedge horizon, laid out
+	// [path*Hedges + hedge].
+	HedgePaths, Hedges int
+	HedgePnL           []float64
 }
 
 // Reset sizes r for h horizons and p paths, reusing its storage.
@@ -26,6 +31,11 @@ func (r *Result) Reset(h, p int) {
 	r.Assets = resize(r.Assets, n)
 	r.Liabilities = resize(r.Liabilities, n)
 	r.MaxDrawdown = resize(r.MaxDrawdown, n)
+}
+
+func (r *Result) resetHedges(paths, hedges int) {
+	r.HedgePaths, r.Hedges = paths, hedges
+	r.HedgePnL = resize(r.HedgePnL, paths*hedges)
 }
 
 func resize(s []float64, n int) []float64 {
@@ -50,6 +60,9 @@ type Sim struct {
 	drMax [market.NumRating]float64
 	// trace, in tests, sees the factors after every step.
 	trace func(path, step int, regime scenario.Regime)
+	// Per rate block: shocked discount factors and their running sums at
+	// the hedge horizon.
+	hdf, hcum [][]float64
 }
 
 // NewSim returns a simulator with its own buffers.
@@ -61,11 +74,16 @@ func (m *Model) NewSim() *Sim {
 			maxLive = max(maxLive, len(hd.tau))
 		}
 	}
-	return &Sim{
+	s := &Sim{
 		m: m, e: make([]float64, d), z: make([]float64, d), x: make([]float64, d),
 		vol: make([]float64, d), kappa: make([]float64, d), mu: make([]float64, d),
 		lnAlt: make([]float64, len(m.alts)), eBuf: make([]float64, maxLive),
 	}
+	for range m.blocks {
+		s.hdf = append(s.hdf, make([]float64, maxLive))
+		s.hcum = append(s.hcum, make([]float64, maxLive+1))
+	}
+	return s
 }
 
 // Simulate simulates scenario sp with the random stream of (runSeed,
@@ -109,6 +127,9 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	rng := rand.New(rand.NewPCG(scenario.Seeds(runSeed, sp.Index)))
 	P := m.cfg.Paths
 	out.Reset(len(m.cfg.HorizonDays), P)
+	hp, nh := m.HedgePaths(), len(m.hedges)
+	out.resetHedges(hp, nh)
+	hedgeStep := m.hzStep[m.hedgeHorizon()]
 	fr0 := m.assets0 / m.liabs0
 	nc := len(m.credits)
 
@@ -230,6 +251,9 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				peak = fr
 			} else if dd := 1 - fr/peak; dd > mdd {
 				mdd = dd
+			}
+			if st == hedgeStep && p < hp {
+				s.valueHedges(sp, st, t, out.HedgePnL[p*nh:(p+1)*nh])
 			}
 			if s.trace != nil {
 				s.trace(p, st, regime)

@@ -36,6 +36,10 @@ type Config struct {
 	HorizonDays       []int   // default 21, 63, 126, 252
 	EquityRiskPremium float64 // default 0.04 a year; set NaN for zero
 	Dynamics          Dynamics
+	// HedgePaths is how many paths of each scenario (the first ones) also
+	// value every candidate hedge at the hedge horizon; default 200, at
+	// most Paths.
+	HedgePaths int
 }
 
 // Dynamics are the path dynamics, each on by default and switchable. The
@@ -169,6 +173,12 @@ func (c *Config) setDefaults() {
 		c.EquityRiskPremium = 0
 	}
 	c.Dynamics.setDefaults()
+	if c.HedgePaths == 0 {
+		c.HedgePaths = 200
+	}
+	if c.HedgePaths > c.Paths {
+		c.HedgePaths = c.Paths
+	}
 }
 
 // Validate checks c after defaults.
@@ -225,6 +235,7 @@ type horizonData struct {
 	tau    []float64   // τ of live points
 	is, ic []float64   // integrated slope and curvature loadings at τ
 	seg    []int       // knot segment of each live point
+	df0    []float64   // base risk-free discount factor at τ (no spread)
 	w      [][]float64 // per class: cf × base discount factor at τ
 }
 
@@ -268,6 +279,7 @@ type Model struct {
 	alts      []portfolio.Alternative
 	assets0   float64
 	liabs0    float64
+	hedges    []Hedge
 	segSlope  []float64 // forward loading of slope per knot segment
 	segCurv   []float64
 }
@@ -277,6 +289,14 @@ func (m *Model) Horizons() []int { return m.cfg.HorizonDays }
 
 // Paths returns the number of paths per scenario.
 func (m *Model) Paths() int { return m.cfg.Paths }
+
+// HedgePaths returns how many paths per scenario value the candidate hedges.
+func (m *Model) HedgePaths() int {
+	if len(m.hedges) == 0 {
+		return 0
+	}
+	return m.cfg.HedgePaths
+}
 
 // Assets0 and Liabilities0 are the fund's values today, USD.
 func (m *Model) Assets0() float64      { return m.assets0 }
@@ -474,6 +494,11 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 		m.prepareBlock(bl, mk)
 	}
 
+	// Candidate hedges need their horizon on the semi-annual grid.
+	if hd := m.HedgeHorizonDays(); hd%(DaysPerYear/2) == 0 {
+		m.buildHedges(mk)
+	}
+
 	// Today's values, from the same machinery as the paths.
 	for c := range market.NumCcy {
 		m.assets0 += m.eqValue[c]
@@ -606,6 +631,7 @@ func (m *Model) prepareBlock(bl *block, mk *market.Snapshot) {
 			tau := 0.5*float64(k+1) - t
 			is, ic := m.loadings(tau)
 			hd.tau = append(hd.tau, tau)
+			hd.df0 = append(hd.df0, math.Exp(-z.Rate(tau)*tau))
 			hd.is = append(hd.is, is)
 			hd.ic = append(hd.ic, ic)
 			hd.seg = append(hd.seg, segOf(tau))

@@ -1,0 +1,495 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/hedgeflow/hedgeflow/pricing/market"
+	"github.com/hedgeflow/hedgeflow/pricing/scenario"
+)
+
+// Candidate hedges. Each is one USD of notional at inception (foreign
+// notionals are 1/FX0 units of their currency), valued on the same paths as
+// the fund at the hedge horizon (one year, or the last horizon if shorter):
+// its P&L there, in USD, is Value - Premium plus the carry it earned. The
+// optimiser then needs no second simulation: the hedged loss is the
+// unhedged loss minus Σ notional × P&L.
+//
+// Conventions per kind, all per USD of notional, expiries and swap starts
+// measured from today:
+//   - fx_forward: sell the currency one year forward at today's forward.
+//   - fx_put: buy a one-year put on the currency at Strike × forward.
+//   - risk_reversal: buy the Strike put, sell the Strike2 call.
+//   - seagull: buy the Strike put, sell the Strike2 put, sell the Strike3 call.
+//   - swap_receiver / swap_payer: receive (pay) the par fixed rate
+//     semi-annually for Tenor years against a floating leg at par.
+//   - swaption_receiver / swaption_payer: at-the-money (strike = today's
+//     forward swap rate) Bachelier options to enter the swap at Expiry.
+//   - cds_index: buy five-year protection on a credit index; its spread
+//     follows the fund's worst-rated credit factor (β 1 for IG indices, 1.6
+//     for high yield and crossover) and its defaults the Vasicek default rate
+//     of that factor at the index's rating (BBB for IG, B for HY).
+//   - equity_put: buy a one-year put on the equity market of Ccy at
+//     Strike × forward.
+//
+// Premiums are priced at today's implied vols from the market snapshot;
+// values at the horizon at the scenario's own vols.
+
+// HedgeKind is the kind of a candidate hedge.
+type HedgeKind uint8
+
+// Candidate hedge kinds.
+const (
+	FXForward HedgeKind = iota
+	FXPut
+	RiskReversal
+	Seagull
+	SwapReceiver
+	SwapPayer
+	SwaptionReceiver
+	SwaptionPayer
+	CDSIndex
+	EquityPut
+)
+
+var hedgeKindNames = [...]string{"fx_forward", "fx_put", "risk_reversal", "seagull", "swap_receiver", "swap_payer",
+	"swaption_receiver", "swaption_payer", "cds_index", "equity_put"}
+
+func (k HedgeKind) String() string {
+	if int(k) < len(hedgeKindNames) {
+		return hedgeKindNames[k]
+	}
+	return fmt.Sprintf("HedgeKind(%d)", k)
+}
+
+// Hedge is a candidate hedge instrument.
+type Hedge struct {
+	ID         string // unique, e.g. "swap_receiver_USD_10y"
+	AssetClass string // fx, rates, credit, equity
+	Kind       HedgeKind
+	Underlying string // e.g. "EURUSD", "USD swap", "CDX_IG", "EUR equities"
+	Tenor      string // e.g. "1y", "10y", "5y x 10y"
+	Ccy        market.Ccy
+	// Premium is paid today per USD of notional (options' premium, a CDS
+	// index's upfront); Value-at-horizon P&L subtracts it.
+	Premium float64
+	// CostBps is the all-in annual cost in bp of notional: option premium
+	// amortised over the option's life, negative carry (forward points),
+	// bid-ask, collateral funding and a counterparty charge (see costs).
+	CostBps float64
+	// Delta is the hedge's first-order sensitivity to its underlying per
+	// USD notional (for hedge ratios): -1 for a currency sold forward.
+	Delta float64
+
+	strike         [3]float64 // relative strikes
+	expiry, tenor  float64    // years
+	block          int        // rate block for rates instruments
+	fx             int        // FX factor, -1 for USD
+	eq             int        // equity factor
+	index          market.Index
+	credit         int     // credit factor index into Model.credits, -1 none
+	beta           float64 // index spread sensitivity
+	idxRating      market.Rating
+	fwd            float64 // forward / spot (FX), e^{rT} (equity), par or ATM rate (rates)
+	rate           float64 // flat discount rate for CDS indices
+	recovery, coup float64
+	carry          float64 // deterministic carry earned to the horizon (swaps)
+}
+
+// Hedges returns the candidate hedges of the model's fund.
+func (m *Model) Hedges() []Hedge { return m.hedges }
+
+// hedgeHorizon returns the horizon index at which hedges are valued: the
+// one-year horizon if present, else the last.
+func (m *Model) hedgeHorizon() int {
+	h := len(m.cfg.HorizonDays) - 1
+	for i, d := range m.cfg.HorizonDays {
+		if d == DaysPerYear {
+			h = i
+		}
+	}
+	return h
+}
+
+// HedgeHorizonDays is the horizon, in days, at which hedge P&L is valued.
+func (m *Model) HedgeHorizonDays() int { return m.cfg.HorizonDays[m.hedgeHorizon()] }
+
+// Cost assumptions, bp a year of notional, stated once: bid-ask of FX
+// forwards 2 bp, of swaps 0.5 bp, of CDS indices 0.5 bp (IG) and 3 bp (HY);
+// options 5% of premium; collateral funding 1 bp and a counterparty charge
+// of 1 bp on every OTC derivative.
+const (
+	bidAskFXFwd  = 2.0
+	bidAskSwap   = 0.5
+	bidAskIG     = 0.5
+	bidAskHY     = 3.0
+	optionBidAsk = 0.05
+	collateral   = 1.0
+	cpCharge     = 1.0
+)
+
+func (m *Model) buildHedges(mk *market.Snapshot) {
+	T := float64(m.HedgeHorizonDays()) / DaysPerYear
+	usd := mk.Curves[market.USD]
+	rUSD := usd.Rate(1)
+	// FX: for every foreign currency the fund holds.
+	for c := market.EUR; c < market.NumCcy; c++ {
+		f := m.fxOf[c]
+		if f < 0 {
+			continue
+		}
+		rf := mk.Curves[c].Rate(1)
+		fwd := math.Exp((rUSD - rf) * 1) // F/S for one year
+		pair := c.String() + "USD"
+		vol := mk.FXVol[c]
+		carryBps := math.Max(0, (rf-rUSD)*1e4) // selling a higher-yielding currency forward costs its points
+		base := Hedge{AssetClass: "fx", Underlying: pair, Tenor: "1y", Ccy: c, fx: f, fwd: fwd, expiry: 1}
+		h := base
+		h.ID, h.Kind, h.Delta = "fx_forward_"+c.String(), FXForward, -1
+		h.CostBps = bidAskFXFwd + carryBps + collateral + cpCharge
+		m.hedges = append(m.hedges, h)
+		for _, k := range []float64{0.95, 0.90} {
+			h := base
+			h.ID, h.Kind, h.strike[0] = fmt.Sprintf("fx_put_%s_%.0f", c, 100*k), FXPut, k
+			h.Premium = gkPut(1, k*fwd, 1, rUSD, rf, vol)
+			h.Delta = -normCDF(-gkD1(1, k*fwd, 1, rUSD, rf, vol)) * math.Exp(-rf)
+			h.CostBps = h.Premium*1e4*(1+optionBidAsk) + collateral + cpCharge
+			m.hedges = append(m.hedges, h)
+		}
+		rr := base
+		rr.ID, rr.Kind, rr.strike = "risk_reversal_"+c.String()+"_95_105", RiskReversal, [3]float64{0.95, 1.05}
+		rr.Premium = gkPut(1, 0.95*fwd, 1, rUSD, rf, vol) - gkCall(1, 1.05*fwd, 1, rUSD, rf, vol)
+		rr.Delta = -1
+		rr.CostBps = math.Max(rr.Premium, 0)*1e4 + optionBidAsk*1e4*(gkPut(1, 0.95*fwd, 1, rUSD, rf, vol)+gkCall(1, 1.05*fwd, 1, rUSD, rf, vol)) + collateral + cpCharge
+		m.hedges = append(m.hedges, rr)
+		sg := base
+		sg.ID, sg.Kind, sg.strike = "seagull_"+c.String()+"_95_85_107", Seagull, [3]float64{0.95, 0.85, 1.07}
+		p1, p2, c3 := gkPut(1, 0.95*fwd, 1, rUSD, rf, vol), gkPut(1, 0.85*fwd, 1, rUSD, rf, vol), gkCall(1, 1.07*fwd, 1, rUSD, rf, vol)
+		sg.Premium = p1 - p2 - c3
+		sg.Delta = -1
+		sg.CostBps = math.Max(sg.Premium, 0)*1e4 + optionBidAsk*1e4*(p1+p2+c3) + collateral + cpCharge
+		m.hedges = append(m.hedges, sg)
+	}
+	// Rates: swaps and swaptions in every currency with rate exposure.
+	for bi := range m.blocks {
+		bl := &m.blocks[bi]
+		c := bl.ccy
+		z := mk.Curves[c]
+		df := func(t float64) float64 { return math.Exp(-z.Rate(t) * t) }
+		annuity := func(a, b float64) float64 { // semi-annual payments in (a, b]
+			s := 0.0
+			for k := 1; 0.5*float64(k) <= b+1e-9; k++ {
+				if t := 0.5 * float64(k); t > a+1e-9 {
+					s += 0.5 * df(t)
+				}
+			}
+			return s
+		}
+		for _, ten := range []float64{2, 3, 5, 7, 10, 15, 20, 30} {
+			par := (1 - df(ten)) / annuity(0, ten)
+			// Carry to the horizon: fixed coupons less the floating
+			// forwards of the periods paid by then.
+			carry := 0.0
+			for k := 1; 0.5*float64(k) <= T+1e-9 && 0.5*float64(k) <= ten; k++ {
+				t0, t1 := 0.5*float64(k-1), 0.5*float64(k)
+				fwdRate := (df(t0)/df(t1) - 1) / 0.5
+				carry += 0.5 * (par - fwdRate) * df(t1)
+			}
+			for _, pay := range []bool{false, true} {
+				h := Hedge{AssetClass: "rates", Underlying: c.String() + " swap", Tenor: fmt.Sprintf("%gy", ten), Ccy: c,
+					block: bi, fx: bl.fx, tenor: ten, fwd: par, carry: carry, Kind: SwapReceiver}
+				h.ID = fmt.Sprintf("swap_receiver_%s_%gy", c, ten)
+				h.Delta = annuity(0, ten) * 1e-4 // DV01 per USD notional
+				if pay {
+					h.ID, h.Kind, h.carry, h.Delta = fmt.Sprintf("swap_payer_%s_%gy", c, ten), SwapPayer, -carry, -h.Delta
+				}
+				h.CostBps = bidAskSwap + collateral + cpCharge
+				m.hedges = append(m.hedges, h)
+			}
+		}
+		vol := mk.SwaptionVol[c]
+		for _, sw := range []struct {
+			exp, ten float64
+			pay      bool
+		}{{1, 10, false}, {2, 10, false}, {3, 10, false}, {5, 10, false}, {10, 10, false},
+			{1, 20, false}, {5, 20, false}, {10, 20, false}, {1, 5, false},
+			{1, 10, true}, {5, 10, true}, {1, 5, true}} {
+			a := annuity(sw.exp, sw.exp+sw.ten)
+			f := (df(sw.exp) - df(sw.exp+sw.ten)) / a
+			h := Hedge{AssetClass: "rates", Underlying: c.String() + " swaption", Tenor: fmt.Sprintf("%gy x %gy", sw.exp, sw.ten),
+				Ccy: c, block: bi, fx: bl.fx, expiry: sw.exp, tenor: sw.ten, fwd: f, Kind: SwaptionReceiver}
+			h.ID = fmt.Sprintf("swaption_receiver_%s_%gyx%gy", c, sw.exp, sw.ten)
+			if sw.pay {
+				h.Kind, h.ID = SwaptionPayer, fmt.Sprintf("swaption_payer_%s_%gyx%gy", c, sw.exp, sw.ten)
+			}
+			h.Premium = a * bachelier(f, f, vol, sw.exp, !sw.pay)
+			h.Delta = a * 0.5 * 1e-4 // ATM: half the forward swap's DV01
+			if sw.pay {
+				h.Delta = -h.Delta
+			}
+			h.CostBps = h.Premium*1e4/math.Max(sw.exp, 1)*(1+optionBidAsk) + collateral + cpCharge
+			m.hedges = append(m.hedges, h)
+		}
+	}
+	// Credit indices, when the fund holds credit.
+	if len(m.credits) > 0 {
+		ref := len(m.credits) - 1 // worst-rated factor
+		for _, ix := range []struct {
+			idx  market.Index
+			ccy  market.Ccy
+			coup float64
+			rec  float64
+			beta float64
+			rat  market.Rating
+			hy   bool
+		}{
+			{market.CDXIG, market.USD, 0.01, 0.40, 1, market.BBB, false},
+			{market.CDXHY, market.USD, 0.05, 0.30, 1.6, market.B, true},
+			{market.ITraxxMain, market.EUR, 0.01, 0.40, 1, market.BBB, false},
+			{market.ITraxxCrossover, market.EUR, 0.05, 0.40, 1.6, market.B, true},
+		} {
+			f := m.fxOf[ix.ccy]
+			if ix.ccy != market.USD && f < 0 {
+				continue
+			}
+			s0 := mk.IndexSpread[ix.idx]
+			r := mk.Curves[ix.ccy].Rate(2.5)
+			h := Hedge{ID: "cds_index_" + ix.idx.String(), AssetClass: "credit", Kind: CDSIndex, Underlying: ix.idx.String(),
+				Tenor: "5y", Ccy: ix.ccy, fx: f, index: ix.idx, credit: ref, beta: ix.beta, idxRating: ix.rat,
+				rate: r, recovery: ix.rec, coup: ix.coup, tenor: 5, fwd: s0}
+			h.Premium = (s0 - ix.coup) * rpv01(s0, r, ix.rec, 5)
+			h.Delta = rpv01(s0, r, ix.rec, 5) * 1e-4 // CS01
+			ba := bidAskIG
+			if ix.hy {
+				ba = bidAskHY
+			}
+			h.CostBps = s0*1e4 + ba + collateral + cpCharge
+			m.hedges = append(m.hedges, h)
+		}
+	}
+	// Equity puts on every equity market held.
+	for c := range market.NumCcy {
+		e := m.eqOf[c]
+		if e < 0 || m.eqValue[c] == 0 {
+			continue
+		}
+		r := m.eqRate[c]
+		fwd := math.Exp(r)
+		for _, k := range []float64{0.95, 0.90} {
+			h := Hedge{ID: fmt.Sprintf("equity_put_%s_%.0f", c, 100*k), AssetClass: "equity", Kind: EquityPut,
+				Underlying: c.String() + " equities", Tenor: "1y", Ccy: c, fx: m.fxOf[c], eq: e, fwd: fwd, expiry: 1}
+			h.strike[0] = k
+			h.Premium = gkPut(1, k*fwd, 1, r, 0, mk.EquityVol)
+			h.Delta = -normCDF(-gkD1(1, k*fwd, 1, r, 0, mk.EquityVol))
+			h.CostBps = h.Premium*1e4*(1+optionBidAsk) + collateral + cpCharge
+			m.hedges = append(m.hedges, h)
+		}
+	}
+}
+
+// valueHedges writes the P&L to the hedge horizon (time t years, step st)
+// of every candidate hedge per USD notional into out.
+func (s *Sim) valueHedges(sp scenario.Params, st int, t float64, out []float64) {
+	m := s.m
+	x := s.x
+	for bi := range m.blocks {
+		bl := &m.blocks[bi]
+		hd := &bl.hz[st]
+		s.shockDF(hd, x[bl.rate], x[bl.rate+1], x[bl.rate+2])
+		// Shocked risk-free discount factors at the live grid points, and
+		// their running sums for annuities.
+		df := s.hdf[bi][:len(hd.tau)]
+		cum := s.hcum[bi][:len(hd.tau)+1]
+		cum[0] = 0
+		for i := range hd.tau {
+			df[i] = hd.df0[i] * s.eBuf[i]
+			cum[i+1] = cum[i] + df[i]
+		}
+	}
+	fxRel := func(f int) float64 {
+		if f < 0 {
+			return 1
+		}
+		return exp(x[f])
+	}
+	for i := range m.hedges {
+		h := &m.hedges[i]
+		var v float64
+		switch h.Kind {
+		case FXForward, FXPut, RiskReversal, Seagull:
+			rel := fxRel(h.fx)
+			if h.Kind == FXForward {
+				v = h.fwd - rel // at one year; an earlier horizon discounts below
+				if tau := h.expiry - t; tau > 1e-9 {
+					v = h.fwd*math.Exp(-m.usdRate*tau) - rel*math.Exp(-m.eqRate[h.Ccy]*tau)
+				}
+				break
+			}
+			v = fxOptionsValue(h, rel, t, sp.FXVol*math.Sqrt(s.h[0]), m.usdRate, m.eqRate[h.Ccy]) - h.Premium
+		case SwapReceiver, SwapPayer, SwaptionReceiver, SwaptionPayer:
+			bl := &m.blocks[h.block]
+			hd := &bl.hz[st]
+			ann := func(a, b float64) float64 { // Σ 0.5 DF over live grid points with a < τ <= b
+				return 0.5 * (s.hcum[h.block][liveIndex(hd, b)] - s.hcum[h.block][liveIndex(hd, a)])
+			}
+			dfAt := func(tau float64) float64 {
+				if tau <= 1e-9 {
+					return 1
+				}
+				i := liveIndex(hd, tau) - 1
+				return s.hdf[h.block][i]
+			}
+			switch h.Kind {
+			case SwapReceiver, SwapPayer:
+				rem := h.tenor - t
+				if rem > 1e-9 {
+					v = h.fwd*ann(0, rem) + dfAt(rem) - 1
+				}
+				if h.Kind == SwapPayer {
+					v = -v
+				}
+				v += h.carry
+			default:
+				recv := h.Kind == SwaptionReceiver
+				st0, end := h.expiry-t, h.expiry+h.tenor-t
+				a := ann(math.Max(st0, 0), end)
+				if st0 <= 1e-9 { // expired into the swap: intrinsic value
+					par := (dfAt(math.Max(st0, 0)) - dfAt(end)) / a
+					if recv {
+						v = a * math.Max(h.fwd-par, 0)
+					} else {
+						v = a * math.Max(par-h.fwd, 0)
+					}
+				} else {
+					f := (dfAt(st0) - dfAt(end)) / a
+					v = a * bachelier(f, h.fwd, sp.IRVol*math.Sqrt(s.h[1]), st0, recv)
+				}
+				v -= h.Premium
+			}
+			v *= fxRel(h.fx)
+		case CDSIndex:
+			sv := sp.CreditVol * h.beta
+			y := x[m.creditIdx[h.credit]]
+			spr := h.fwd * exp(h.beta*y-0.5*sv*sv*m.spreadVar[st])
+			rem := h.tenor - t
+			val := (spr - h.coup) * rpv01(spr, h.rate, h.recovery, rem)
+			// Defaults in the index to the horizon: the Vasicek default rate
+			// at the index's rating given the reference factor.
+			dr := 0.0
+			if sdv := sp.CreditVol * math.Sqrt(m.spreadVar[st]); sdv > 0 && !m.cfg.Dynamics.NoDefaults {
+				d := &m.cfg.Dynamics
+				dr = fastNormCDF((m.pdQ[st][h.idxRating] + math.Sqrt(d.AssetCorr)*y/sdv) / math.Sqrt(1-d.AssetCorr))
+			}
+			v = (val - h.Premium - h.coup*t + (1-h.recovery)*dr) * fxRel(h.fx)
+		case EquityPut:
+			rel := exp(x[h.eq])
+			k := h.strike[0] * h.fwd
+			if tau := h.expiry - t; tau > 1e-9 {
+				v = gkPut(rel, k, tau, m.eqRate[h.Ccy], 0, sp.EquityVol*math.Sqrt(s.h[3]))
+			} else {
+				v = math.Max(k-rel, 0)
+			}
+			v = v*fxRel(h.fx) - h.Premium
+		}
+		out[i] = v
+	}
+}
+
+// liveIndex returns how many live grid points of hd have τ <= b (+ tolerance).
+func liveIndex(hd *horizonData, b float64) int {
+	if len(hd.tau) == 0 || b < hd.tau[0]-1e-9 {
+		return 0
+	}
+	i := int(math.Floor((b-hd.tau[0])/0.5+1e-9)) + 1
+	return min(i, len(hd.tau))
+}
+
+// fxOptionsValue values an FX option structure per unit of foreign notional
+// relative to spot (spot today = 1), at relative spot rel and time t.
+func fxOptionsValue(h *Hedge, rel, t, vol, rd, rf float64) float64 {
+	tau := h.expiry - t
+	f := h.fwd
+	put := func(k float64) float64 {
+		if tau <= 1e-9 {
+			return math.Max(k*f-rel, 0)
+		}
+		return gkPut(rel, k*f, tau, rd, rf, vol)
+	}
+	call := func(k float64) float64 {
+		if tau <= 1e-9 {
+			return math.Max(rel-k*f, 0)
+		}
+		return gkCall(rel, k*f, tau, rd, rf, vol)
+	}
+	switch h.Kind {
+	case FXPut:
+		return put(h.strike[0])
+	case RiskReversal:
+		return put(h.strike[0]) - call(h.strike[1])
+	case Seagull:
+		return put(h.strike[0]) - put(h.strike[1]) - call(h.strike[2])
+	}
+	return 0
+}
+
+// gkD1 is Garman-Kohlhagen's d1.
+func gkD1(s, k, t, rd, rf, vol float64) float64 {
+	v := vol * math.Sqrt(t)
+	return (math.Log(s/k) + (rd-rf)*t + 0.5*v*v) / v
+}
+
+// gkCall and gkPut are Garman & Kohlhagen (1983) prices in domestic units
+// per unit of foreign notional; with rf as a dividend yield they are Black
+// & Scholes with dividends (Merton 1973).
+func gkCall(s, k, t, rd, rf, vol float64) float64 {
+	if vol <= 0 || t <= 0 {
+		return math.Max(s*math.Exp(-rf*t)-k*math.Exp(-rd*t), 0)
+	}
+	d1 := gkD1(s, k, t, rd, rf, vol)
+	d2 := d1 - vol*math.Sqrt(t)
+	return s*math.Exp(-rf*t)*normCDF(d1) - k*math.Exp(-rd*t)*normCDF(d2)
+}
+
+func gkPut(s, k, t, rd, rf, vol float64) float64 {
+	if vol <= 0 || t <= 0 {
+		return math.Max(k*math.Exp(-rd*t)-s*math.Exp(-rf*t), 0)
+	}
+	d1 := gkD1(s, k, t, rd, rf, vol)
+	d2 := d1 - vol*math.Sqrt(t)
+	return k*math.Exp(-rd*t)*normCDF(-d2) - s*math.Exp(-rf*t)*normCDF(-d1)
+}
+
+// bachelier is the normal-model (Bachelier 1900) value of an option on a
+// forward swap rate f with strike k, normal vol, expiry t, per unit annuity:
+// a receiver pays max(k - S, 0), a payer max(S - k, 0).
+func bachelier(f, k, vol, t float64, receiver bool) float64 {
+	sd := vol * math.Sqrt(t)
+	if sd <= 0 {
+		if receiver {
+			return math.Max(k-f, 0)
+		}
+		return math.Max(f-k, 0)
+	}
+	d := (f - k) / sd
+	pdf := math.Exp(-0.5*d*d) / math.Sqrt(2*math.Pi)
+	if receiver {
+		return (k-f)*normCDF(-d) + sd*pdf
+	}
+	return (f-k)*normCDF(d) + sd*pdf
+}
+
+// rpv01 is the risky annuity of quarterly premiums on a flat hazard
+// s/(1-R) and flat rate r over tau years (the credit triangle).
+func rpv01(s, r, recovery, tau float64) float64 {
+	if tau <= 0 {
+		return 0
+	}
+	lam := s / (1 - recovery)
+	n := int(math.Ceil(tau*4 - 1e-9))
+	sum := 0.0
+	for q := 1; q <= n; q++ {
+		t := math.Min(0.25*float64(q), tau)
+		sum += 0.25 * math.Exp(-(r+lam)*t)
+	}
+	return sum
+}
