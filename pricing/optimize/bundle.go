@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -81,7 +82,7 @@ func level(md *model, ob objective, set bundleSettings, w *ipm) (bundleResult, e
 	var pc0 []float64
 	var pg []float64
 	var age []int
-	maxCuts := 2*n + 60
+	maxCuts := n + 40
 	ub, lb := math.Inf(1), math.Inf(-1)
 	lp := &qp{n: n + 1}
 	proj := &qp{n: n}
@@ -151,8 +152,8 @@ func level(md *model, ob objective, set bundleSettings, w *ipm) (bundleResult, e
 			lp.G = append(lp.G, -1)
 			lp.h = append(lp.h, -pc0[k])
 		}
-		if err := w.solve(lp, 1e-10, 200); err != nil {
-			return res, err
+		if err := w.solve(lp, 1e-9, 200); err != nil {
+			return res, fmt.Errorf("cutting-plane LP, iteration %d, %d cuts: %w", it, nc, err)
 		}
 		res.lpIter += w.iters
 		if w.dobj > lb {

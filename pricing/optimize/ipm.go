@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"errors"
+	"fmt"
 	"math"
 )
 
@@ -47,7 +48,8 @@ type ipm struct {
 	// Final residuals: primal infeasibility, stationarity (relative to
 	// the data), and the relative complementarity / duality gap.
 	resP, resD, resGap                             float64
-	n0                                             int
+	n0, bestIt                                     int
+	bestMerit                                      float64
 	savedP, savedD, savedGap, savedPobj, savedDobj float64
 }
 
@@ -123,6 +125,7 @@ func (w *ipm) solve(p *qp, tol float64, maxIter int) error {
 
 	w.by = w.by[:0]
 	w.n0 = n
+	w.bestMerit, w.bestIt = math.Inf(1), 0
 	// Starting point: inside the box, unit slacks and multipliers.
 	ncomp := mg
 	for i := 0; i < n; i++ {
@@ -204,9 +207,17 @@ func (w *ipm) solve(p *qp, tol float64, maxIter int) error {
 		if !(w.resP < math.Inf(1) && w.resD < math.Inf(1) && w.resGap < math.Inf(1)) {
 			return w.breakdown(tol)
 		}
-		w.save()
-		w.savedP, w.savedD, w.savedGap = w.resP, w.resD, w.resGap
-		w.savedPobj, w.savedDobj = pobj, dobj
+		// Keep the best iterate; once the last digits are lost to
+		// rounding (the normal matrix grows like 1/μ) the residuals
+		// stop falling, and ten iterations without progress end the run.
+		if merit := math.Max(w.resP, math.Max(w.resD, w.resGap)); merit < w.bestMerit {
+			w.bestMerit, w.bestIt = merit, it
+			w.save()
+			w.savedP, w.savedD, w.savedGap = w.resP, w.resD, w.resGap
+			w.savedPobj, w.savedDobj = pobj, dobj
+		} else if it-w.bestIt > 10 {
+			return w.breakdown(tol)
+		}
 		if ncomp == 0 {
 			// No inequalities: one Newton step solves the equality QP.
 			if it > 0 {
@@ -235,10 +246,7 @@ func (w *ipm) solve(p *qp, tol float64, maxIter int) error {
 				if ga == 0 {
 					continue
 				}
-				ha := H[a*n : a*n+n]
-				for b := a; b < n; b++ {
-					ha[b] += ga * row[b]
-				}
+				axpy(ga, row[a:], H[a*n+a:a*n+n])
 			}
 		}
 		for i := 0; i < n; i++ {
@@ -395,7 +403,7 @@ func (w *ipm) breakdown(tol float64) error {
 		w.pobj, w.dobj = w.savedPobj, w.savedDobj
 		return nil
 	}
-	return errIPM
+	return fmt.Errorf("%w: residuals primal %.2g, dual %.2g, gap %.2g after %d iterations", errIPM, w.savedP, w.savedD, w.savedGap, w.iters)
 }
 
 // direction solves the Newton system for the current right-hand sides

@@ -18,7 +18,7 @@ type Settings struct {
 	MedianBand int
 	// Tol is the relative optimality gap at which the cutting-plane
 	// method stops, (UB - LB)/max(|UB|, scale) with scale the RMS of
-	// Base; 0 means 1e-7.
+	// Base; 0 means 1e-6.
 	Tol float64
 	// MaxIter caps the cutting-plane iterations of one convex solve; 0
 	// means 2000.
@@ -49,7 +49,7 @@ func (s *Settings) withDefaults() (Settings, error) {
 		return v, invalid("Settings.MedianBand = %d, want >= 0", v.MedianBand)
 	}
 	if v.Tol == 0 {
-		v.Tol = 1e-7
+		v.Tol = 1e-6
 	}
 	if !(v.Tol > 0 && v.Tol < 1) {
 		return v, invalid("Settings.Tol = %v, want 0 < Tol < 1", v.Tol)
