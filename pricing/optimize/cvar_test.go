@@ -114,11 +114,11 @@ func TestCVaRPerfectHedge(t *testing.T) {
 	}
 	p.Cost = []float64{0}
 	p.Lower, p.Upper = []float64{0}, []float64{5e8}
-	res, err := CVaR(p, nil)
+	res, err := CVaR(p, &Settings{Tol: 1e-10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !close(res.X[0], 1e8, 0, 1e-6) || math.Abs(res.Objective) > 1e-6*3e7 {
+	if !close(res.X[0], 1e8, 0, 1e-7) || math.Abs(res.Objective) > 1e-8*3e7 {
 		t.Fatalf("x = %v, CVaR = %v; want 1e8 and 0", res.X[0], res.Objective)
 	}
 }
