@@ -1,0 +1,43 @@
+package rates
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrInvalid is wrapped by every error about bad input.
+var ErrInvalid = errors.New("rates: invalid")
+
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+
+func normPDF(x float64) float64 { return math.Exp(-0.5*x*x) * (1 / math.Sqrt(2*math.Pi)) }
+
+// MaxPeriods bounds the number of coupon periods of a swap or bond (100
+// years monthly).
+const MaxPeriods = 1200
+
+// periods returns the whole number of periods in tenor years at freq a year.
+func periods(tenor float64, freq int) (int, error) {
+	if freq < 1 || freq > 12 {
+		return 0, errorf("freq must be 1 to 12, got %d", freq)
+	}
+	if !(tenor > 0) || math.IsInf(tenor, 0) {
+		return 0, errorf("tenor must be positive and finite, got %v", tenor)
+	}
+	x := tenor * float64(freq)
+	n := math.Round(x)
+	if math.Abs(x-n) > 1e-9 || n < 1 {
+		return 0, errorf("%v years is not a whole number of periods at freq %d", tenor, freq)
+	}
+	if n > MaxPeriods {
+		return 0, errorf("%v years at freq %d is more than %d periods", tenor, freq, MaxPeriods)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,63 @@
+package rates
+
+import "math"
+
+// Swaption is a European option to enter a swap at Strike (a rate) at
+// Expiry (years). A payer swaption is a call on the forward swap rate, a
+// receiver a put. Values are the option formula times the forward annuity,
+// in the annuity's units (per unit notional when the annuity is).
+type Swaption struct {
+	Strike, Expiry float64
+	Payer          bool
+}
+
+// Normal values the swaption under Bachelier's model with normal vol (in
+// absolute rate units per year^½, 0.01 is 100 bp): A [(F-K) N(d) + σ√T n(d)]
+// for a payer, d = (F-K)/(σ√T). Forward and strike may be negative.
+func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
+	if err := s.check(forward, annuity, vol); err != nil {
+		return 0, err
+	}
+	sd := vol * math.Sqrt(s.Expiry)
+	x := forward - s.Strike
+	if !s.Payer {
+		x = -x
+	}
+	d := x / sd
+	return annuity * (x*normCDF(d) + sd*normPDF(d)), nil
+}
+
+// Black values the swaption under Black's model with lognormal vol (a
+// fraction): A [F N(d1) - K N(d2)] for a payer. Forward and strike must be
+// positive.
+func (s Swaption) Black(forward, annuity, vol float64) (float64, error) {
+	if err := s.check(forward, annuity, vol); err != nil {
+		return 0, err
+	}
+	if !(forward > 0) || !(s.Strike > 0) {
+		return 0, errorf("Black needs a positive forward and strike, got %v and %v", forward, s.Strike)
+	}
+	sd := vol * math.Sqrt(s.Expiry)
+	d1 := math.Log(forward/s.Strike)/sd + 0.5*sd
+	d2 := d1 - sd
+	if s.Payer {
+		return annuity * (forward*normCDF(d1) - s.Strike*normCDF(d2)), nil
+	}
+	return annuity * (s.Strike*normCDF(-d2) - forward*normCDF(-d1)), nil
+}
+
+func (s Swaption) check(forward, annuity, vol float64) error {
+	switch {
+	case !finite(s.Strike):
+		return errorf("strike must be finite, got %v", s.Strike)
+	case !(s.Expiry > 0) || math.IsInf(s.Expiry, 0):
+		return errorf("expiry must be positive and finite, got %v", s.Expiry)
+	case !finite(forward):
+		return errorf("forward must be finite, got %v", forward)
+	case !(annuity >= 0) || math.IsInf(annuity, 0):
+		return errorf("annuity must be >= 0 and finite, got %v", annuity)
+	case !(vol > 0) || math.IsInf(vol, 0):
+		return errorf("vol must be positive and finite, got %v", vol)
+	}
+	return nil
+}
