@@ -22,6 +22,7 @@ type Collected struct {
 	Spec       streams.RunSpec
 	Results    []*streams.PartitionResult
 	PathValues [][]float64 // by partition
+	HedgePnL   [][]float32 // by partition: per scenario, hedge path and hedge
 	Duplicates int         // results received more than once (and ignored)
 }
 
@@ -61,7 +62,8 @@ func parseAdvisory(data []byte) (advisory, bool) {
 // partition fails for good. It records progress in the runs bucket.
 func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 	spec := a.spec
-	col := &Collected{Spec: spec, Results: make([]*streams.PartitionResult, spec.Partitions), PathValues: make([][]float64, spec.Partitions)}
+	col := &Collected{Spec: spec, Results: make([]*streams.PartitionResult, spec.Partitions),
+		PathValues: make([][]float64, spec.Partitions), HedgePnL: make([][]float32, spec.Partitions)}
 
 	// Dead letters: partitions past MaxDeliver, or terminated.
 	failed := make(chan string, 16)
@@ -169,13 +171,19 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 					return nil, fmt.Errorf("aggregator: fetching %s: %w", r.Blob, err)
 				}
 			}
-			vals, err := streams.Floats(nil, data)
+			np, nh := r.PathValues()*8, r.HedgeValues()*4
+			if len(data) != np+nh {
+				return nil, fmt.Errorf("aggregator: partition %d: %d bytes of values, want %d", r.Partition, len(data), np+nh)
+			}
+			vals, err := streams.Floats(nil, data[:np])
 			if err != nil {
 				return nil, fmt.Errorf("aggregator: partition %d: %w", r.Partition, err)
 			}
-			if len(vals) != r.PathValues() {
-				return nil, fmt.Errorf("aggregator: partition %d: %d path values, want %d", r.Partition, len(vals), r.PathValues())
+			hv, err := streams.Float32s(nil, data[np:])
+			if err != nil {
+				return nil, fmt.Errorf("aggregator: partition %d: %w", r.Partition, err)
 			}
+			col.HedgePnL[r.Partition] = hv
 			r.Data = nil
 			col.Results[r.Partition] = &r
 			col.PathValues[r.Partition] = vals

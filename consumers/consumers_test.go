@@ -142,10 +142,20 @@ func TestWorkerDeathLosesNothing(t *testing.T) {
 				t.Errorf("partition %d scenario %d: %+v, undisturbed %+v", i, s, got.Scenarios[s].Horizons[3], want.Scenarios[s].Horizons[3])
 			}
 		}
-		vals, _ := streams.Floats(nil, data)
+		np := want.PathValues() * 8
+		vals, _ := streams.Floats(nil, data[:np])
 		for j := range vals {
 			if vals[j] != col.PathValues[i][j] {
 				t.Fatalf("partition %d path value %d differs", i, j)
+			}
+		}
+		hv, _ := streams.Float32s(nil, data[np:])
+		if len(hv) != want.HedgeValues() || len(hv) == 0 {
+			t.Fatalf("partition %d: %d hedge values, want %d > 0", i, len(hv), want.HedgeValues())
+		}
+		for j := range hv {
+			if hv[j] != col.HedgePnL[i][j] {
+				t.Fatalf("partition %d hedge value %d differs", i, j)
 			}
 		}
 	}

@@ -25,12 +25,16 @@ func NewPricer(rm *RunModel) *Pricer {
 // Price simulates every scenario of p, computes its metrics at each horizon
 // and returns the result with the path values appended to data (little-endian
 // float64s: per scenario, assets then liabilities then drawdowns, each by
-// horizon then path). progress, if not nil, is called after each scenario.
+// horizon then path), then the candidate hedges' P&L (float32s: per
+// scenario, path and hedge). progress, if not nil, is called after each
+// scenario.
 func (pr *Pricer) Price(p *streams.Partition, data []byte, progress func()) (*streams.PartitionResult, []byte, error) {
 	m := pr.rm.Model
 	spec := &pr.rm.Spec
 	hz := m.Horizons()
-	out := &streams.PartitionResult{RunID: p.RunID, Partition: p.Index, Paths: m.Paths(), Horizons: len(hz)}
+	out := &streams.PartitionResult{RunID: p.RunID, Partition: p.Index, Paths: m.Paths(), Horizons: len(hz),
+		HedgePaths: m.HedgePaths(), Hedges: len(m.Hedges())}
+	var hedges []byte
 	for _, sp := range p.Scenarios {
 		if sp.Index < 0 || sp.Index >= spec.Scenarios {
 			return nil, data, fmt.Errorf("%w: scenario index %d outside the run's %d", streams.ErrDecode, sp.Index, spec.Scenarios)
@@ -59,9 +63,10 @@ func (pr *Pricer) Price(p *streams.Partition, data []byte, progress func()) (*st
 		data = streams.PutFloats(data, pr.res.Assets)
 		data = streams.PutFloats(data, pr.res.Liabilities)
 		data = streams.PutFloats(data, pr.res.MaxDrawdown)
+		hedges = streams.PutFloat32s(hedges, pr.res.HedgePnL)
 		if progress != nil {
 			progress()
 		}
 	}
-	return out, data, nil
+	return out, append(data, hedges...), nil
 }

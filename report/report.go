@@ -26,7 +26,29 @@ type Report struct {
 	Unhedged        risk.Metrics     `json:"unhedged"`
 	ScenarioMetrics []ScenarioMetric `json:"scenario_metrics"`
 	ByHorizon       []Horizon        `json:"by_horizon"`
+	// CandidateHedges lists every instrument the workers valued on the
+	// paths, with statistics of its one-year P&L per USD notional over the
+	// hedge paths of all scenarios.
+	CandidateHedges []CandidateHedge `json:"candidate_hedges"`
+	HedgePaths      int              `json:"hedge_paths_per_scenario"`
 	Timing          Timing           `json:"timing"`
+}
+
+// CandidateHedge is a hedge instrument and what its P&L does across the
+// scenarios. CorrWithSurplus is the correlation of its P&L with the
+// one-year change in surplus on the same paths: a hedge gains when the
+// surplus falls, so a good one correlates negatively.
+type CandidateHedge struct {
+	ID              string  `json:"id"`
+	AssetClass      string  `json:"asset_class"`
+	Instrument      string  `json:"instrument"`
+	Underlying      string  `json:"underlying"`
+	Tenor           string  `json:"tenor"`
+	PremiumPerUSD   float64 `json:"premium_per_usd"`
+	CostBps         float64 `json:"cost_bps"`
+	MeanPnLPerUSD   float64 `json:"mean_pnl_per_usd"`
+	StdPnLPerUSD    float64 `json:"std_pnl_per_usd"`
+	CorrWithSurplus float64 `json:"corr_with_surplus_change"`
 }
 
 // Horizon holds the unhedged metrics at one horizon: pooled over every path
@@ -135,6 +157,9 @@ func Build(col *consumers.Collected, model *sim.Model, portfolioName string) (*R
 			return nil, fmt.Errorf("report: scenario %d found at position %d", sm.Index, i)
 		}
 	}
+	if err := r.addHedges(col, model, h); err != nil {
+		return nil, err
+	}
 	var scratch []float64
 	for hi, days := range hz {
 		hr := Horizon{Days: days, Years: float64(days) / sim.DaysPerYear}
@@ -207,4 +232,59 @@ func (r *Report) WriteFiles(dir string) (string, error) {
 		return "", err
 	}
 	return path, os.Rename(tmp, path)
+}
+
+// addHedges fills the candidate-hedge statistics from the hedge paths.
+func (r *Report) addHedges(col *consumers.Collected, model *sim.Model, h int) error {
+	hs := model.Hedges()
+	spec := col.Spec
+	P, H := spec.Paths, len(model.Horizons())
+	hp := model.HedgePaths()
+	r.HedgePaths = hp
+	if hp == 0 || len(hs) == 0 {
+		return nil
+	}
+	if model.HedgeHorizonDays() != model.Horizons()[h] {
+		return fmt.Errorf("report: hedges valued at %d days, report horizon %d", model.HedgeHorizonDays(), model.Horizons()[h])
+	}
+	n := len(hs)
+	var cnt float64
+	sx, sxx, sy, syy := make([]float64, n), make([]float64, n), 0.0, 0.0
+	sxy := make([]float64, n)
+	s0 := model.Assets0() - model.Liabilities0()
+	for pi, res := range col.Results {
+		vals, hv := col.PathValues[pi], col.HedgePnL[pi]
+		if len(hv) != len(res.Scenarios)*hp*n {
+			return fmt.Errorf("report: partition %d has %d hedge values, want %d", pi, len(hv), len(res.Scenarios)*hp*n)
+		}
+		for s := range res.Scenarios {
+			for p := range hp {
+				a := vals[(s*3+0)*H*P+h*P+p]
+				l := vals[(s*3+1)*H*P+h*P+p]
+				y := a - l - s0
+				sy += y
+				syy += y * y
+				row := hv[(s*hp+p)*n : (s*hp+p+1)*n]
+				for j, v := range row {
+					x := float64(v)
+					sx[j] += x
+					sxx[j] += x * x
+					sxy[j] += x * y
+				}
+				cnt++
+			}
+		}
+	}
+	vy := syy/cnt - (sy/cnt)*(sy/cnt)
+	for j, hd := range hs {
+		mx := sx[j] / cnt
+		vx := sxx[j]/cnt - mx*mx
+		c := CandidateHedge{ID: hd.ID, AssetClass: hd.AssetClass, Instrument: hd.Kind.String(), Underlying: hd.Underlying,
+			Tenor: hd.Tenor, PremiumPerUSD: hd.Premium, CostBps: hd.CostBps, MeanPnLPerUSD: mx, StdPnLPerUSD: math.Sqrt(math.Max(vx, 0))}
+		if vx > 0 && vy > 0 {
+			c.CorrWithSurplus = (sxy[j]/cnt - mx*sy/cnt) / math.Sqrt(vx*vy)
+		}
+		r.CandidateHedges = append(r.CandidateHedges, c)
+	}
+	return nil
 }

@@ -75,3 +75,27 @@ func Floats(dst []float64, b []byte) ([]float64, error) {
 	}
 	return dst, nil
 }
+
+// PutFloat32s appends xs, rounded to float32, as little-endian float32s.
+func PutFloat32s(b []byte, xs []float64) []byte {
+	for _, x := range xs {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(x)))
+	}
+	return b
+}
+
+// Float32s decodes little-endian float32s from b into dst (resized).
+func Float32s(dst []float32, b []byte) ([]float32, error) {
+	if len(b)%4 != 0 {
+		return dst, fmt.Errorf("%w: %d bytes is not a whole number of float32s", ErrDecode, len(b))
+	}
+	n := len(b) / 4
+	if cap(dst) < n {
+		dst = make([]float32, n)
+	}
+	dst = dst[:n]
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return dst, nil
+}

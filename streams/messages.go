@@ -44,14 +44,17 @@ type ScenarioResult struct {
 
 // PartitionResult is a priced partition. Its path values (per scenario,
 // assets, liabilities and drawdowns by horizon and path, as little-endian
-// float64s) are inline in Data when small, else in the object store under
-// Blob.
+// float64s), followed by its candidate hedges' P&L (per scenario, path and
+// hedge, as little-endian float32s), are inline in Data when small, else in
+// the object store under Blob.
 type PartitionResult struct {
 	RunID      string           `msgpack:"run_id"`
 	Partition  int              `msgpack:"partition"`
 	Scenarios  []ScenarioResult `msgpack:"scenarios"`
 	Paths      int              `msgpack:"paths"`
 	Horizons   int              `msgpack:"horizons"`
+	HedgePaths int              `msgpack:"hedge_paths"`
+	Hedges     int              `msgpack:"hedges"`
 	Blob       string           `msgpack:"blob,omitempty"`
 	Data       []byte           `msgpack:"data,omitempty"`
 	CPUSeconds float64          `msgpack:"cpu_seconds"`
@@ -61,6 +64,12 @@ type PartitionResult struct {
 // PathValues returns the number of float64s in a partition's path values.
 func (r *PartitionResult) PathValues() int {
 	return len(r.Scenarios) * 3 * r.Horizons * r.Paths
+}
+
+// HedgeValues returns the number of float32s of candidate-hedge P&L that
+// follow the path values: per scenario, HedgePaths rows of Hedges values.
+func (r *PartitionResult) HedgeValues() int {
+	return len(r.Scenarios) * r.HedgePaths * r.Hedges
 }
 
 // Run statuses.
