@@ -40,6 +40,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	runID := fs.String("run-id", "", "run id (default: time and a random suffix)")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	nf := addNATSFlags(fs)
+	s3f := addS3Flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,6 +63,9 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		o.StepDays = *stepDays
 	}
 	if err := nf.apply(&o); err != nil {
+		return err
+	}
+	if err := s3f.check(); err != nil {
 		return err
 	}
 	// Flags given as zero mean zero, not "default": refuse them here.
@@ -122,7 +126,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return fmt.Errorf("writing report: %w", err)
 	}
 	printSummary(stdout, rep, path)
-	return nil
+	return s3f.upload(ctx, rep, path, stdout)
 }
 
 // readInput reads a user's file with a size limit.
