@@ -152,21 +152,21 @@ func (m *Model) buildHedges(mk *market.Snapshot) {
 			h := base
 			h.ID, h.Kind, h.strike[0] = fmt.Sprintf("fx_put_%s_%.0f", c, 100*k), FXPut, k
 			h.Premium = gkPut(1, k*fwd, 1, rUSD, rf, vol)
-			h.Delta = -normCDF(-gkD1(1, k*fwd, 1, rUSD, rf, vol)) * math.Exp(-rf)
+			h.Delta = gkDelta(k*fwd, rUSD, rf, vol, false)
 			h.CostBps = h.Premium*1e4*(1+optionBidAsk) + collateral + cpCharge
 			m.hedges = append(m.hedges, h)
 		}
 		rr := base
 		rr.ID, rr.Kind, rr.strike = "risk_reversal_"+c.String()+"_95_105", RiskReversal, [3]float64{0.95, 1.05}
 		rr.Premium = gkPut(1, 0.95*fwd, 1, rUSD, rf, vol) - gkCall(1, 1.05*fwd, 1, rUSD, rf, vol)
-		rr.Delta = -1
+		rr.Delta = gkDelta(0.95*fwd, rUSD, rf, vol, false) - gkDelta(1.05*fwd, rUSD, rf, vol, true)
 		rr.CostBps = math.Max(rr.Premium, 0)*1e4 + optionBidAsk*1e4*(gkPut(1, 0.95*fwd, 1, rUSD, rf, vol)+gkCall(1, 1.05*fwd, 1, rUSD, rf, vol)) + collateral + cpCharge
 		m.hedges = append(m.hedges, rr)
 		sg := base
 		sg.ID, sg.Kind, sg.strike = "seagull_"+c.String()+"_95_85_107", Seagull, [3]float64{0.95, 0.85, 1.07}
 		p1, p2, c3 := gkPut(1, 0.95*fwd, 1, rUSD, rf, vol), gkPut(1, 0.85*fwd, 1, rUSD, rf, vol), gkCall(1, 1.07*fwd, 1, rUSD, rf, vol)
 		sg.Premium = p1 - p2 - c3
-		sg.Delta = -1
+		sg.Delta = gkDelta(0.95*fwd, rUSD, rf, vol, false) - gkDelta(0.85*fwd, rUSD, rf, vol, false) - gkDelta(1.07*fwd, rUSD, rf, vol, true)
 		sg.CostBps = math.Max(sg.Premium, 0)*1e4 + optionBidAsk*1e4*(p1+p2+c3) + collateral + cpCharge
 		m.hedges = append(m.hedges, sg)
 	}
@@ -430,6 +430,16 @@ func fxOptionsValue(h *Hedge, rel, t, vol, rd, rf float64) float64 {
 		return put(h.strike[0]) - put(h.strike[1]) - call(h.strike[2])
 	}
 	return 0
+}
+
+// gkDelta is the one-year spot delta, per unit of foreign notional with
+// spot 1, of a Garman-Kohlhagen call or put struck at k.
+func gkDelta(k, rd, rf, vol float64, call bool) float64 {
+	d1 := gkD1(1, k, 1, rd, rf, vol)
+	if call {
+		return math.Exp(-rf) * normCDF(d1)
+	}
+	return -math.Exp(-rf) * normCDF(-d1)
 }
 
 // gkD1 is Garman-Kohlhagen's d1.

@@ -58,6 +58,19 @@ func TestGKParity(t *testing.T) {
 			t.Errorf("%+v: c-p = %v, forward = %v", c, lhs, rhs)
 		}
 	}
+	// Deltas against a central finite difference of the price in spot.
+	const eps = 1e-6
+	for _, call := range []bool{false, true} {
+		k, rd, rf, v := 0.97, 0.04, 0.025, 0.09
+		price := gkPut
+		if call {
+			price = gkCall
+		}
+		fd := (price(1+eps, k, 1, rd, rf, v) - price(1-eps, k, 1, rd, rf, v)) / (2 * eps)
+		if d := gkDelta(k, rd, rf, v, call); math.Abs(d-fd) > 1e-8 {
+			t.Errorf("call=%v: delta %v, finite difference %v", call, d, fd)
+		}
+	}
 	// Bachelier payer - receiver = F - K (per unit annuity).
 	if d := bachelier(0.04, 0.035, 0.01, 2, false) - bachelier(0.04, 0.035, 0.01, 2, true) - 0.005; math.Abs(d) > 1e-15 {
 		t.Errorf("Bachelier parity off by %g", d)
