@@ -64,17 +64,16 @@ func (w *Worker) Run(ctx context.Context, n int) error {
 	// hctx is what handlers use: it outlives ctx by the grace period.
 	hctx, abort := context.WithCancel(context.WithoutCancel(ctx))
 	defer abort()
+	if w.Grace <= 0 {
+		hctx = ctx
+	}
 	var (
 		mu    sync.Mutex
 		grace *time.Timer
 	)
 	stopGrace := context.AfterFunc(ctx, func() {
-		if w.Grace <= 0 {
-			abort()
-			return
-		}
 		mu.Lock()
-		grace = time.AfterFunc(w.Grace, abort)
+		grace = time.AfterFunc(max(w.Grace, 0), abort)
 		mu.Unlock()
 	})
 	defer func() {
