@@ -78,22 +78,24 @@ func (o Option) validate() error {
 	return nil
 }
 
-// gk is the Garman-Kohlhagen kernel on validated inputs.
+// gk is the Garman-Kohlhagen kernel on validated inputs. Six elementary
+// functions (three exp, log, sqrt and the two normal distribution values)
+// and one division.
 func gk(o Option, s, rd, rf, vol float64) Greeks {
 	t, k := o.Expiry, o.Strike
 	dd := math.Exp(-rd * t)
 	df := math.Exp(-rf * t)
 	sqt := math.Sqrt(t)
 	sd := vol * sqt
-	d1 := (math.Log(s/k) + (rd-rf)*t) / sd
-	d1 += 0.5 * sd
+	inv := 1 / (sd * s) // 1/(S σ√T)
+	d1 := (math.Log(s/k)+(rd-rf)*t)*s*inv + 0.5*sd
 	d2 := d1 - sd
 	sdf, kdd := s*df, k*dd
 	pdf := math.Exp(-0.5*d1*d1) * (1 / math.Sqrt(2*math.Pi))
 	var g Greeks
-	g.Gamma = df * pdf / (s * sd)
+	g.Gamma = df * pdf * inv
 	g.Vega = sdf * pdf * sqt
-	decay := -0.5 * sdf * pdf * vol / sqt
+	decay := -0.5 * sdf * pdf * vol * vol * s * inv // -S Df n(d1) σ / (2√T)
 	if o.Call {
 		n1, n2 := normCDF(d1), normCDF(d2)
 		g.PV = sdf*n1 - kdd*n2
