@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -30,7 +31,32 @@ func enforce(p *Problem, x0 []float64, f0 float64, sigma, lo0, hi0 []float64, fi
 	x := x0
 	f := f0
 	mt := p.MinTrade
-	zeroOK := func(j int) bool { return lo0[j] <= 0 && hi0[j] >= 0 }
+	fixed := func(i int) bool { return lo[i] == 0 && hi[i] == 0 }
+	// needed reports whether j is the last free instrument of a linear
+	// constraint that excludes zero (a hedge-ratio floor, say): dropping it
+	// would make the refit infeasible, so the heuristic keeps it.
+	needed := func(j int) bool {
+		for _, c := range p.Constraints {
+			if c.A[j] == 0 || (c.Lo <= 0 && c.Hi >= 0) {
+				continue
+			}
+			others := false
+			for i, a := range c.A {
+				if i != j && a != 0 && !fixed(i) {
+					others = true
+					break
+				}
+			}
+			if !others {
+				return true
+			}
+		}
+		return false
+	}
+	// keep marks instruments a failed refit showed the heuristic must not
+	// drop (see the backtracking below).
+	keep := make([]bool, m)
+	zeroOK := func(j int) bool { return lo0[j] <= 0 && hi0[j] >= 0 && !needed(j) && !keep[j] }
 	fix0 := func(j int) bool {
 		if lo[j] == 0 && hi[j] == 0 {
 			return false
@@ -39,7 +65,12 @@ func enforce(p *Problem, x0 []float64, f0 float64, sigma, lo0, hi0 []float64, fi
 		return true
 	}
 	active := make([]int, 0, m)
-	for pass := 0; pass <= 2*m+1; pass++ {
+	prevLo, prevHi := make([]float64, m), make([]float64, m)
+	prevX, prevF := x, f
+	for pass := 0; pass <= 3*m+1; pass++ {
+		copy(prevLo, lo)
+		copy(prevHi, hi)
+		prevX, prevF = x, f
 		changed := false
 		active = active[:0]
 		for j := 0; j < m; j++ {
@@ -117,9 +148,46 @@ func enforce(p *Problem, x0 []float64, f0 float64, sigma, lo0, hi0 []float64, fi
 		}
 		var err error
 		x, f, err = fit(lo, hi)
+		if errors.Is(err, ErrInfeasible) {
+			// Backtrack: of the instruments this pass fixed at zero that
+			// sit in a linear constraint, the largest position is kept
+			// from now on, and the pass is redone from the previous
+			// bounds. Each backtrack keeps one more instrument, so this
+			// ends.
+			more := false
+			best, bestSize := -1, -1.0
+			for j := range m {
+				if lo[j] == 0 && hi[j] == 0 && !(prevLo[j] == 0 && prevHi[j] == 0) && !keep[j] && inConstraint(p, j) {
+					if size := math.Abs(prevX[j]) * sigma[j]; size > bestSize {
+						best, bestSize = j, size
+					}
+				}
+			}
+			if best >= 0 {
+				keep[best] = true
+				more = true
+			}
+			if !more {
+				return nil, 0, fmt.Errorf("minimum trade size / cardinality refit: %w", err)
+			}
+			copy(lo, prevLo)
+			copy(hi, prevHi)
+			x, f = prevX, prevF
+			continue
+		}
 		if err != nil {
 			return nil, 0, fmt.Errorf("minimum trade size / cardinality refit: %w", err)
 		}
 	}
 	return nil, 0, fmt.Errorf("%w: minimum trade size / cardinality heuristic did not settle", ErrInfeasible)
+}
+
+// inConstraint reports whether instrument j appears in a linear constraint.
+func inConstraint(p *Problem, j int) bool {
+	for _, c := range p.Constraints {
+		if c.A[j] != 0 {
+			return true
+		}
+	}
+	return false
 }
