@@ -46,6 +46,7 @@ type scenarioFile struct {
 
 type simulationFile struct {
 	StepDays          int           `yaml:"step_days"`
+	HedgePaths        int           `yaml:"hedge_paths"`
 	HorizonsDays      []int         `yaml:"horizons_days"`
 	EquityRiskPremium *float64      `yaml:"equity_risk_premium"`
 	Dynamics          *dynamicsFile `yaml:"dynamics"`
@@ -147,6 +148,10 @@ func Parse(file string, data []byte) (*Config, error) {
 	}
 	if s := f.Simulation; s != nil {
 		c.Sim.StepDays = s.StepDays
+		if s.HedgePaths < 0 || s.HedgePaths > sim.MaxPaths {
+			return nil, fail("simulation.hedge_paths", "must be in [1, %d], got %d", sim.MaxPaths, s.HedgePaths)
+		}
+		c.Sim.HedgePaths = s.HedgePaths
 		c.Sim.HorizonDays = s.HorizonsDays
 		if s.EquityRiskPremium != nil {
 			c.Sim.EquityRiskPremium = *s.EquityRiskPremium

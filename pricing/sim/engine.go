@@ -63,6 +63,7 @@ type Sim struct {
 	// Per rate block: shocked discount factors and their running sums at
 	// the hedge horizon.
 	hdf, hcum [][]float64
+	carry     []float64 // per hedge: P&L on the unshocked path (linear hedges)
 }
 
 // NewSim returns a simulator with its own buffers.
@@ -130,6 +131,18 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	hp, nh := m.HedgePaths(), len(m.hedges)
 	out.resetHedges(hp, nh)
 	hedgeStep := m.hzStep[m.hedgeHorizon()]
+	// Linear hedges' P&L on the unshocked path: their carry, removed below.
+	if hp > 0 {
+		clear(s.x)
+		s.h = [4]float64{1, 1, 1, 1}
+		s.carry = resize(s.carry, nh)
+		s.valueHedges(sp, hedgeStep, float64(m.steps[hedgeStep])/DaysPerYear, s.carry)
+		for i := range m.hedges {
+			if !m.hedges[i].linear {
+				s.carry[i] = 0
+			}
+		}
+	}
 	fr0 := m.assets0 / m.liabs0
 	nc := len(m.credits)
 
@@ -253,7 +266,11 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				mdd = dd
 			}
 			if st == hedgeStep && p < hp {
-				s.valueHedges(sp, st, t, out.HedgePnL[p*nh:(p+1)*nh])
+				row := out.HedgePnL[p*nh : (p+1)*nh]
+				s.valueHedges(sp, st, t, row)
+				for i, c := range s.carry {
+					row[i] -= c
+				}
 			}
 			if s.trace != nil {
 				s.trace(p, st, regime)

@@ -34,6 +34,12 @@ import (
 //
 // Premiums are priced at today's implied vols from the market snapshot;
 // values at the horizon at the scenario's own vols.
+//
+// Linear hedges (forwards, swaps, index CDS) are carried at zero expected
+// carry: their P&L is measured from the value they reach on the unshocked
+// path (forward points, roll-down and coupon carry removed), because
+// carry is not protection and the optimiser would otherwise buy it as if
+// it were; the cost of negative carry is charged in CostBps instead.
 
 // HedgeKind is the kind of a candidate hedge.
 type HedgeKind uint8
@@ -94,7 +100,11 @@ type Hedge struct {
 	rate           float64 // flat discount rate for CDS indices
 	recovery, coup float64
 	carry          float64 // deterministic carry earned to the horizon (swaps)
+	linear         bool    // measured net of its unshocked-path P&L
 }
+
+// Linear reports whether the hedge's P&L is measured net of carry.
+func (h *Hedge) Linear() bool { return h.linear }
 
 // Hedges returns the candidate hedges of the model's fund.
 func (m *Model) Hedges() []Hedge { return m.hedges }

@@ -99,7 +99,8 @@ func TestHedgePnLIdentities(t *testing.T) {
 	}
 	for p := range r.HedgePaths {
 		got := r.HedgePnL[p*r.Hedges+fwd]
-		if want := h[fwd].fwd - rel[p]; math.Abs(got-want) > 1e-12 {
+		// Net of carry: the unshocked path ends at rel = 1.
+		if want := (h[fwd].fwd - rel[p]) - (h[fwd].fwd - 1); math.Abs(got-want) > 1e-12 {
 			t.Fatalf("path %d: forward P&L %v, want %v", p, got, want)
 		}
 		if v := r.HedgePnL[p*r.Hedges+put] + h[put].Premium; v < -1e-15 {
@@ -109,9 +110,11 @@ func TestHedgePnLIdentities(t *testing.T) {
 }
 
 // With every vol at zero and the dynamics off, a receiver swap's one-year
-// P&L is its roll-down on the unchanged curve plus carry, computed here
+// value is its roll-down on the unchanged curve plus carry, computed here
 // directly from the curve: PV of the remaining fixed leg at par rate K,
-// plus the final redemption, less the floating leg at par.
+// plus the final redemption, less the floating leg at par. That is the
+// carry the hedge's P&L is measured net of: checked against the model's
+// carry and the P&L, which must then be zero.
 func TestSwapRollDownOnUnchangedCurve(t *testing.T) {
 	p, mk := sample(t)
 	m, err := NewModel(p, mk, Config{Paths: 2, HedgePaths: 2, Dynamics: quiet})
@@ -133,8 +136,15 @@ func TestSwapRollDownOnUnchangedCurve(t *testing.T) {
 			want += 0.5 * h.fwd * df(0.5*float64(k))
 		}
 		want += h.carry
-		if got := r.HedgePnL[i]; math.Abs(got-want) > 1e-12 {
-			t.Errorf("%gy receiver: P&L %v, direct %v", ten, got, want)
+		s := m.NewSim()
+		s.carry = make([]float64, len(m.Hedges()))
+		st := m.hzStep[m.hedgeHorizon()]
+		s.valueHedges(scenario.Params{}, st, 1, s.carry)
+		if got := s.carry[i]; math.Abs(got-want) > 1e-12 {
+			t.Errorf("%gy receiver: unshocked value %v, direct %v", ten, got, want)
+		}
+		if got := r.HedgePnL[i]; math.Abs(got) > 1e-12 {
+			t.Errorf("%gy receiver: P&L net of carry on the unshocked path %v, want 0", ten, got)
 		}
 	}
 }

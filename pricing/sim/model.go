@@ -280,6 +280,7 @@ type Model struct {
 	assets0   float64
 	liabs0    float64
 	hedges    []Hedge
+	curveRate [market.NumCcy]func(float64) float64
 	segSlope  []float64 // forward loading of slope per knot segment
 	segCurv   []float64
 }
@@ -331,6 +332,9 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 		return nil, err
 	}
 	m := &Model{cfg: cfg, fx0: mk.FX}
+	for c := range market.NumCcy {
+		m.curveRate[c] = mk.Curves[c].Rate
+	}
 	m.cfg.HorizonDays = append([]int(nil), cfg.HorizonDays...)
 	for i := range m.fxOf {
 		m.fxOf[i], m.eqOf[i] = -1, -1
@@ -497,6 +501,12 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 	// Candidate hedges need their horizon on the semi-annual grid.
 	if hd := m.HedgeHorizonDays(); hd%(DaysPerYear/2) == 0 {
 		m.buildHedges(mk)
+		for i := range m.hedges {
+			switch m.hedges[i].Kind {
+			case FXForward, SwapReceiver, SwapPayer, CDSIndex:
+				m.hedges[i].linear = true
+			}
+		}
 	}
 
 	// Today's values, from the same machinery as the paths.
@@ -823,3 +833,56 @@ func ValidateConfig(c Config) error {
 	c.setDefaults()
 	return c.Validate()
 }
+
+// FXExposure returns the fund's net exposure to each currency today, in
+// USD: assets held in it less liabilities owed in it (FXExposure[USD] is
+// the USD net position).
+func (m *Model) FXExposure() [market.NumCcy]float64 {
+	var e [market.NumCcy]float64
+	for c, v := range m.eqValue {
+		e[c] += v
+	}
+	for _, a := range m.alts {
+		e[a.Ccy] += a.ValueUSD
+	}
+	for _, bl := range m.blocks {
+		for _, cl := range bl.classes {
+			v := m.fx0[bl.ccy] * pvAt(cl.cf, m.curveRate[bl.ccy], cl.spread0, 0)
+			if cl.liability {
+				e[bl.ccy] -= v
+			} else {
+				e[bl.ccy] += v
+			}
+		}
+	}
+	return e
+}
+
+// LiabilitiesByCcy returns today's liabilities per currency, USD.
+func (m *Model) LiabilitiesByCcy() [market.NumCcy]float64 {
+	var out [market.NumCcy]float64
+	for _, bl := range m.blocks {
+		for _, cl := range bl.classes {
+			if cl.liability {
+				out[bl.ccy] += m.fx0[bl.ccy] * pvAt(cl.cf, m.curveRate[bl.ccy], cl.spread0, 0)
+			}
+		}
+	}
+	return out
+}
+
+// CreditValue returns today's value of the credit (corporate bond) book, USD.
+func (m *Model) CreditValue() float64 {
+	v := 0.0
+	for _, bl := range m.blocks {
+		for _, cl := range bl.classes {
+			if cl.credit >= 0 {
+				v += m.fx0[bl.ccy] * pvAt(cl.cf, m.curveRate[bl.ccy], cl.spread0, 0)
+			}
+		}
+	}
+	return v
+}
+
+// EquityByCcy returns today's equity holdings per currency, USD.
+func (m *Model) EquityByCcy() [market.NumCcy]float64 { return m.eqValue }

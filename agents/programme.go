@@ -1,0 +1,377 @@
+package agents
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/hedgeflow/hedgeflow/consumers"
+	"github.com/hedgeflow/hedgeflow/pricing/market"
+	"github.com/hedgeflow/hedgeflow/pricing/optimize"
+	"github.com/hedgeflow/hedgeflow/pricing/risk"
+	"github.com/hedgeflow/hedgeflow/pricing/sim"
+)
+
+// ErrInvalid is wrapped by errors about invalid policy settings.
+var ErrInvalid = errors.New("agents: invalid")
+
+// Policy is the fund's hedging policy. The zero value of a field means its
+// documented default.
+type Policy struct {
+	BudgetBps      float64  // all-in annual cost budget, bp of assets; default 25
+	FXRatioMin     float64  // default 0.50
+	FXRatioMax     float64  // default 0.95
+	MinTradeUSD    float64  // default 10m
+	MaxLines       int      // instruments (counterparty lines); default 12
+	Prohibited     []string // hedge ids or kinds (e.g. "equity_put") not allowed
+	RobustCapture  float64  // share of the robust tail saving the recommendation must capture; default 0.80
+	MaterialityPct float64  // FX exposures below this share of assets are not ratio-bound; default 2%
+	Objective      string   // "cvar" (default) or "variance"
+}
+
+func (p *Policy) setDefaults() {
+	def := func(x *float64, d float64) {
+		if *x == 0 {
+			*x = d
+		}
+	}
+	def(&p.BudgetBps, 25)
+	def(&p.FXRatioMin, 0.50)
+	def(&p.FXRatioMax, 0.95)
+	def(&p.MinTradeUSD, 10e6)
+	def(&p.RobustCapture, 0.80)
+	def(&p.MaterialityPct, 0.02)
+	if p.MaxLines == 0 {
+		p.MaxLines = 12
+	}
+	if p.Objective == "" {
+		p.Objective = "cvar"
+	}
+}
+
+func (p *Policy) validate() error {
+	switch {
+	case !(p.BudgetBps > 0 && p.BudgetBps <= 1000):
+		return fmt.Errorf("%w: budget_bps must be in (0, 1000], got %v", ErrInvalid, p.BudgetBps)
+	case !(p.FXRatioMin >= 0 && p.FXRatioMin <= p.FXRatioMax && p.FXRatioMax <= 2):
+		return fmt.Errorf("%w: fx hedge ratio bounds [%v, %v]", ErrInvalid, p.FXRatioMin, p.FXRatioMax)
+	case !(p.MinTradeUSD >= 0) || p.MaxLines < 0:
+		return fmt.Errorf("%w: min trade %v, max lines %d", ErrInvalid, p.MinTradeUSD, p.MaxLines)
+	case !(p.RobustCapture > 0 && p.RobustCapture <= 1):
+		return fmt.Errorf("%w: robust_capture must be in (0, 1], got %v", ErrInvalid, p.RobustCapture)
+	case p.Objective != "cvar" && p.Objective != "variance":
+		return fmt.Errorf("%w: objective must be cvar or variance, got %q", ErrInvalid, p.Objective)
+	}
+	return nil
+}
+
+// Position is one hedge of a programme.
+type Position struct {
+	ID          string   `json:"id"`
+	AssetClass  string   `json:"asset_class"`
+	Instrument  string   `json:"instrument"`
+	Underlying  string   `json:"underlying"`
+	Tenor       string   `json:"tenor"`
+	NotionalUSD float64  `json:"notional_usd"`
+	HedgeRatio  *float64 `json:"hedge_ratio,omitempty"` // FX: share of the currency's net exposure
+	CostBps     float64  `json:"cost_bps"`              // this position's annual cost, bp of assets
+}
+
+// Programme is a set of hedges with its figures.
+type Programme struct {
+	Name      string       `json:"name"`
+	Method    string       `json:"method"`
+	Hedges    []Position   `json:"hedges"`
+	CostBps   float64      `json:"cost_bps"`
+	CostUSD   float64      `json:"cost_usd_per_year"`
+	Metrics   risk.Metrics `json:"-"` // pooled over the hedge paths, one year
+	Optimiser optimize.Metrics
+	Gap       float64 `json:"duality_gap"`
+	IntGap    float64 `json:"integrality_gap"`
+	// ByScenario holds the programme's one-year metrics per scenario on
+	// the hedge paths.
+	ByScenario []risk.Metrics `json:"-"`
+	x          []float64
+}
+
+// Programmes are the answers of one run.
+type Programmes struct {
+	Policy        Policy
+	Hedges        []sim.Hedge
+	Rows          int
+	Unhedged      risk.Metrics   // the same hedge paths, no hedge
+	UnhedgedByScn []risk.Metrics // per scenario on the hedge paths
+	MedianOptimal Programme
+	Robust        Programme
+	Recommended   Programme
+	Frontier      []Programme
+	Robustness    optimize.Robustness
+	RecommendedAt float64 // λ of the recommended frontier point
+}
+
+// problem holds the assembled optimisation data.
+type problem struct {
+	p      optimize.Problem
+	assets []float64 // per row, unhedged assets at the horizon
+	liabs  []float64
+	scen   []int
+}
+
+func prohibited(pol *Policy, h *sim.Hedge) bool {
+	for _, x := range pol.Prohibited {
+		if x == h.ID || x == h.Kind.String() || x == h.AssetClass {
+			return true
+		}
+	}
+	return false
+}
+
+// assemble builds the optimisation problem from a collected run.
+func assemble(col *consumers.Collected, model *sim.Model, pol *Policy) (*problem, error) {
+	hs := model.Hedges()
+	M := len(hs)
+	hp := model.HedgePaths()
+	if M == 0 || hp == 0 {
+		return nil, fmt.Errorf("%w: the run valued no candidate hedges (they need a horizon on a half-year, e.g. 252 days)", ErrInvalid)
+	}
+	hz := model.Horizons()
+	h := len(hz) - 1
+	for i, d := range hz {
+		if d == model.HedgeHorizonDays() {
+			h = i
+		}
+	}
+	P, H := col.Spec.Paths, len(hz)
+	S := col.Spec.Scenarios
+	N := S * hp
+	pr := &problem{assets: make([]float64, 0, N), liabs: make([]float64, 0, N), scen: make([]int, 0, N)}
+	pr.p.Base = make([]float64, 0, N)
+	pr.p.PnL = make([]float64, 0, N*M)
+	s0 := model.Assets0() - model.Liabilities0()
+	scn := 0
+	for pi, res := range col.Results {
+		vals, hv := col.PathValues[pi], col.HedgePnL[pi]
+		for s := range res.Scenarios {
+			for p := range hp {
+				a := vals[(s*3+0)*H*P+h*P+p]
+				l := vals[(s*3+1)*H*P+h*P+p]
+				pr.assets = append(pr.assets, a)
+				pr.liabs = append(pr.liabs, l)
+				pr.scen = append(pr.scen, scn)
+				pr.p.Base = append(pr.p.Base, s0-(a-l))
+				for _, v := range hv[(s*hp+p)*M : (s*hp+p+1)*M] {
+					pr.p.PnL = append(pr.p.PnL, float64(v))
+				}
+			}
+			scn++
+		}
+	}
+	pr.p.Scenario = pr.scen
+	assets := model.Assets0()
+	pr.p.Cost = make([]float64, M)
+	pr.p.Lower = make([]float64, M)
+	pr.p.Upper = make([]float64, M)
+	// Position limits: no hedge larger than what it hedges. FX: the
+	// currency's net exposure; rates: the liabilities in the currency;
+	// credit indices: the credit book; equity puts: the equities held in
+	// the currency.
+	exp := model.FXExposure()
+	byCcy, credit, equity := model.LiabilitiesByCcy(), model.CreditValue(), model.EquityByCcy()
+	for j, hd := range hs {
+		pr.p.Cost[j] = hd.CostBps / 1e4
+		switch hd.AssetClass {
+		case "fx": // enough notional to cover the exposure by delta
+			pr.p.Upper[j] = math.Abs(exp[hd.Ccy]) / math.Max(math.Abs(hd.Delta), 0.2)
+		case "rates":
+			pr.p.Upper[j] = byCcy[hd.Ccy]
+		case "credit":
+			pr.p.Upper[j] = credit
+		case "equity":
+			pr.p.Upper[j] = equity[hd.Ccy]
+		}
+		if hd.Kind == sim.FXForward {
+			pr.p.Lower[j] = -pr.p.Upper[j] // a forward may buy the currency too
+		}
+		if prohibited(pol, &hd) {
+			pr.p.Lower[j], pr.p.Upper[j] = 0, 0
+		}
+	}
+	pr.p.Budget = pol.BudgetBps / 1e4 * assets
+	pr.p.MinTrade = pol.MinTradeUSD
+	pr.p.MaxInstruments = pol.MaxLines
+	// FX hedge ratios: for every material net currency exposure, the FX
+	// hedges' delta-weighted notional covers between the policy's bounds.
+	for c := market.EUR; c < market.NumCcy; c++ {
+		e := exp[c]
+		if math.Abs(e) < pol.MaterialityPct*assets {
+			continue
+		}
+		a := make([]float64, M)
+		any := false
+		for j, hd := range hs {
+			if hd.AssetClass == "fx" && hd.Ccy == c && pr.p.Upper[j] > pr.p.Lower[j] {
+				a[j] = -hd.Delta // USD of exposure removed per USD notional
+				any = true
+			}
+		}
+		if !any {
+			continue
+		}
+		lo, hi := pol.FXRatioMin*e, pol.FXRatioMax*e
+		if e < 0 {
+			lo, hi = hi, lo
+		}
+		pr.p.Constraints = append(pr.p.Constraints, optimize.Constraint{Name: "fx_hedge_ratio_" + c.String(), A: a, Lo: lo, Hi: hi})
+	}
+	if pol.Objective == "variance" {
+		pr.p.FRBase = make([]float64, N)
+		pr.p.FRPnL = make([]float64, N*M)
+		fr0 := model.Assets0() / model.Liabilities0()
+		for r := range N {
+			pr.p.FRBase[r] = pr.assets[r]/pr.liabs[r] - fr0
+			for j := range M {
+				pr.p.FRPnL[r*M+j] = pr.p.PnL[r*M+j] / pr.liabs[r]
+			}
+		}
+	}
+	return pr, nil
+}
+
+// metrics computes the one-year metrics of notionals x on the rows, pooled
+// and per scenario. Drawdowns need the programme on the weekly path, which
+// the rows do not hold: MaxDrawdown is NaN.
+func (pr *problem) metrics(model *sim.Model, x []float64, threshold float64, S int) (risk.Metrics, []risk.Metrics, error) {
+	N := len(pr.p.Base)
+	M := len(x)
+	a := make([]float64, N)
+	for r := range N {
+		v := pr.assets[r]
+		row := pr.p.PnL[r*M : (r+1)*M]
+		for j, xj := range x {
+			if xj != 0 {
+				v += xj * row[j]
+			}
+		}
+		a[r] = v
+	}
+	zero := make([]float64, N)
+	years := float64(model.HedgeHorizonDays()) / sim.DaysPerYear
+	sample := func(lo, hi int) risk.Sample {
+		return risk.Sample{Years: years, Assets0: model.Assets0(), Liabilities0: model.Liabilities0(), Threshold: threshold,
+			Assets: a[lo:hi], Liabilities: pr.liabs[lo:hi], MaxDrawdown: zero[lo:hi]}
+	}
+	pooled, scratch, err := risk.Compute(sample(0, N), nil)
+	if err != nil {
+		return risk.Metrics{}, nil, err
+	}
+	pooled.MaxDrawdown = math.NaN()
+	per := make([]risk.Metrics, S)
+	hp := N / S
+	for s := range S {
+		per[s], scratch, err = risk.Compute(sample(s*hp, (s+1)*hp), scratch)
+		if err != nil {
+			return risk.Metrics{}, nil, err
+		}
+		per[s].MaxDrawdown = math.NaN()
+	}
+	return pooled, per, nil
+}
+
+// Optimise assembles the run's hedging problem under the policy and
+// returns the median-optimal and robust programmes, the frontier between
+// them, the cost of robustness and the recommendation: the frontier point
+// with the least weight on the worst case (so the most median-efficient)
+// that captures at least RobustCapture of the robust programme's saving
+// in worst-scenario CVaR, among those within budget.
+func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programmes, error) {
+	pol.setDefaults()
+	if err := pol.validate(); err != nil {
+		return nil, err
+	}
+	pr, err := assemble(col, model, &pol)
+	if err != nil {
+		return nil, err
+	}
+	S := col.Spec.Scenarios
+	out := &Programmes{Policy: pol, Hedges: model.Hedges(), Rows: len(pr.p.Base)}
+	zero := make([]float64, len(model.Hedges()))
+	if out.Unhedged, out.UnhedgedByScn, err = pr.metrics(model, zero, col.Spec.Threshold, S); err != nil {
+		return nil, err
+	}
+	set := &optimize.Settings{}
+	unhedgedEval, err := optimize.Evaluate(&pr.p, zero, set)
+	if err != nil {
+		return nil, err
+	}
+	build := func(name string, res optimize.Result) (Programme, error) {
+		p := Programme{Name: name, Method: res.Method, Optimiser: res.Metrics, Gap: res.DualityGap, IntGap: res.IntegralityGap, x: res.X}
+		assets := model.Assets0()
+		exp := model.FXExposure()
+		for j, xj := range res.X {
+			if math.Abs(xj) < 0.5 { // below a dollar: numerically zero
+				continue
+			}
+			hd := model.Hedges()[j]
+			pos := Position{ID: hd.ID, AssetClass: hd.AssetClass, Instrument: hd.Kind.String(), Underlying: hd.Underlying,
+				Tenor: hd.Tenor, NotionalUSD: xj, CostBps: hd.CostBps * math.Abs(xj) / assets}
+			if hd.AssetClass == "fx" && exp[hd.Ccy] != 0 {
+				r := -hd.Delta * xj / exp[hd.Ccy]
+				pos.HedgeRatio = &r
+			}
+			p.Hedges = append(p.Hedges, pos)
+		}
+		p.CostUSD = res.CostPerYear
+		p.CostBps = res.CostPerYear / assets * 1e4
+		var err error
+		p.Metrics, p.ByScenario, err = pr.metrics(model, res.X, col.Spec.Threshold, S)
+		return p, err
+	}
+	med, err := optimize.Median(&pr.p, set)
+	if err != nil {
+		return nil, fmt.Errorf("median-optimal programme: %w", err)
+	}
+	rob, err := optimize.Robust(&pr.p, set)
+	if err != nil {
+		return nil, fmt.Errorf("robust programme: %w", err)
+	}
+	if out.MedianOptimal, err = build("median_optimal", med); err != nil {
+		return nil, err
+	}
+	if out.Robust, err = build("robust", rob); err != nil {
+		return nil, err
+	}
+	out.Robustness = optimize.CostOfRobustness(med, rob)
+	pts, err := optimize.Frontier(&pr.p, set, nil)
+	if err != nil {
+		return nil, fmt.Errorf("frontier: %w", err)
+	}
+	need := pol.RobustCapture * (unhedgedEval.WorstCVaR - rob.Metrics.WorstCVaR)
+	chosen := -1
+	for i, pt := range pts {
+		prog, err := build(fmt.Sprintf("frontier_%.1f", pt.Lambda), pt.Result)
+		if err != nil {
+			return nil, err
+		}
+		out.Frontier = append(out.Frontier, prog)
+		if chosen < 0 && unhedgedEval.WorstCVaR-pt.Result.Metrics.WorstCVaR >= need && pt.Result.CostPerYear <= pr.p.Budget*(1+1e-9) {
+			chosen = i
+		}
+	}
+	if chosen < 0 {
+		chosen = len(pts) - 1
+	}
+	out.Recommended = out.Frontier[chosen]
+	out.Recommended.Name = "recommended"
+	out.RecommendedAt = pts[chosen].Lambda
+	if pol.Objective == "variance" {
+		v, err := optimize.Variance(&pr.p, set)
+		if err != nil {
+			return nil, fmt.Errorf("variance programme: %w", err)
+		}
+		if out.Recommended, err = build("recommended", v); err != nil {
+			return nil, err
+		}
+		out.Recommended.Name = "recommended"
+	}
+	return out, nil
+}
