@@ -29,8 +29,10 @@ func (s *figureSet) add(name string, v float64, call int, from string) {
 }
 
 // addTask adds the candidates' scores and figures and the numbers written
-// in the task's role, instructions and labels.
+// in the task's role, instructions and labels, and the number of
+// candidates.
 func (s *figureSet) addTask(t Task) {
+	s.add("task.candidates", float64(len(t.Candidates)), -1, "task")
 	for _, c := range t.Candidates {
 		from := "candidate " + c.ID
 		s.add("candidate."+c.ID+".score", c.Score, -1, from)
