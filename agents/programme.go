@@ -49,6 +49,13 @@ func (p *Policy) setDefaults() {
 	}
 }
 
+// Check validates the policy after defaults, so that a run can refuse a
+// bad policy before it prices anything.
+func (p Policy) Check() error {
+	p.setDefaults()
+	return p.validate()
+}
+
 func (p *Policy) validate() error {
 	switch {
 	case !(p.BudgetBps > 0 && p.BudgetBps <= 1000):
@@ -80,6 +87,7 @@ type Position struct {
 // Programme is a set of hedges with its figures.
 type Programme struct {
 	Name      string       `json:"name"`
+	Lambda    float64      `json:"lambda"` // frontier weight on the worst case
 	Method    string       `json:"method"`
 	Hedges    []Position   `json:"hedges"`
 	CostBps   float64      `json:"cost_bps"`
@@ -277,6 +285,10 @@ func (pr *problem) metrics(model *sim.Model, x []float64, threshold float64, S i
 	return pooled, per, nil
 }
 
+// FrontierLambdas are the weights on the worst case of the frontier's
+// programmes, from median-optimal (0) to robust (1).
+var FrontierLambdas = []float64{0, 0.2, 0.4, 0.6, 0.8, 1}
+
 // Optimise assembles the run's hedging problem under the policy and
 // returns the median-optimal and robust programmes, the frontier between
 // them, the cost of robustness and the recommendation: the frontier point
@@ -341,7 +353,7 @@ func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programm
 		return nil, err
 	}
 	out.Robustness = optimize.CostOfRobustness(med, rob)
-	pts, err := optimize.Frontier(&pr.p, set, nil)
+	pts, err := optimize.Frontier(&pr.p, set, FrontierLambdas)
 	if err != nil {
 		return nil, fmt.Errorf("frontier: %w", err)
 	}
@@ -352,6 +364,7 @@ func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programm
 		if err != nil {
 			return nil, err
 		}
+		prog.Lambda = pt.Lambda
 		out.Frontier = append(out.Frontier, prog)
 		if chosen < 0 && unhedgedEval.WorstCVaR-pt.Result.Metrics.WorstCVaR >= need && pt.Result.CostPerYear <= pr.p.Budget*(1+1e-9) {
 			chosen = i

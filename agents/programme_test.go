@@ -76,8 +76,8 @@ func TestRecommendedBeatsUnhedgedWithinBudget(t *testing.T) {
 	if out.Robust.Optimiser.WorstCVaR > out.MedianOptimal.Optimiser.WorstCVaR*(1+1e-6) {
 		t.Errorf("robust worst CVaR %.4g above median-optimal's %.4g", out.Robust.Optimiser.WorstCVaR, out.MedianOptimal.Optimiser.WorstCVaR)
 	}
-	if len(out.Frontier) != 11 {
-		t.Errorf("%d frontier points, want 11", len(out.Frontier))
+	if len(out.Frontier) != len(FrontierLambdas) {
+		t.Errorf("%d frontier points, want %d", len(out.Frontier), len(FrontierLambdas))
 	}
 	t.Logf("recommended at λ=%.1f: %d hedges, %.1f bp, CVaR95 %.3g -> %.3g, FR vol %.4f -> %.4f",
 		out.RecommendedAt, len(rec.Hedges), rec.CostBps, out.Unhedged.CVaR95, rec.Metrics.CVaR95, out.Unhedged.FundingRatioVol, rec.Metrics.FundingRatioVol)

@@ -31,7 +31,19 @@ type Report struct {
 	// hedge paths of all scenarios.
 	CandidateHedges []CandidateHedge `json:"candidate_hedges"`
 	HedgePaths      int              `json:"hedge_paths_per_scenario"`
-	Timing          Timing           `json:"timing"`
+
+	// The hedge programmes (issue 5): absent when the run had no hedging,
+	// with HedgingError saying why when it failed.
+	UnhedgedOnHedgePaths *ProgrammeMetrics `json:"unhedged_on_hedge_paths,omitempty"`
+	Recommended          *Programme        `json:"recommended,omitempty"`
+	MedianOptimal        *Programme        `json:"median_optimal,omitempty"`
+	Robust               *Programme        `json:"robust,omitempty"`
+	CostOfRobustness     *Robustness       `json:"cost_of_robustness,omitempty"`
+	Frontier             []FrontierPoint   `json:"frontier,omitempty"`
+	HedgingPolicy        *Policy           `json:"hedging_policy,omitempty"`
+	HedgingError         string            `json:"hedging_error,omitempty"`
+
+	Timing Timing `json:"timing"`
 }
 
 // CandidateHedge is a hedge instrument and what its P&L does across the
@@ -93,6 +105,9 @@ type ScenarioMetric struct {
 	Regime        string       `json:"regime"`
 	Breakdown     bool         `json:"correlation_breakdown"`
 	Unhedged      risk.Metrics `json:"unhedged"`
+	// Hedged holds the recommended programme's one-year metrics on the
+	// scenario's hedge paths.
+	Hedged *ProgrammeMetrics `json:"hedged,omitempty"`
 	// ByHorizon holds the scenario's metrics at every horizon of the
 	// report's by_horizon, in the same order.
 	ByHorizon []risk.Metrics `json:"by_horizon"`
@@ -103,6 +118,7 @@ type Timing struct {
 	TotalSeconds   float64 `json:"total_seconds"`
 	PricingSeconds float64 `json:"pricing_seconds"`
 	WorkerSeconds  float64 `json:"worker_seconds"`
+	HedgingSeconds float64 `json:"hedging_seconds"`
 }
 
 // Build assembles the report of a collected run valued by model.

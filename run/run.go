@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/hedgeflow/hedgeflow/agents"
 	"github.com/hedgeflow/hedgeflow/consumers"
 	"github.com/hedgeflow/hedgeflow/input"
 	"github.com/hedgeflow/hedgeflow/input/runconfig"
@@ -63,6 +64,11 @@ type Options struct {
 	RunID    string
 	Progress func(done, total int)
 	Log      *slog.Logger
+
+	// Policy is the hedging policy (budget, hedge ratios, trading rules).
+	Policy agents.Policy
+	// NoHedging skips the hedge optimisation.
+	NoHedging bool
 
 	cfg *runconfig.Config
 }
@@ -145,6 +151,11 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
+	if !o.NoHedging {
+		if err := o.Policy.Check(); err != nil {
+			return nil, err
+		}
+	}
 	// Validate the inputs before starting anything.
 	pf, err := input.ParsePortfolio(o.PortfolioFile, o.PortfolioYAML)
 	if err != nil {
@@ -223,10 +234,30 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 	if col.Duplicates > 0 {
 		o.Log.Info("duplicate results ignored", "count", col.Duplicates)
 	}
+	var progs *agents.Programmes
+	var hedgeErr error
+	var hedgeSecs float64
+	if !o.NoHedging {
+		t0 := time.Now()
+		progs, hedgeErr = agents.Optimise(col, rm.Model, o.Policy)
+		hedgeSecs = time.Since(t0).Seconds()
+		if hedgeErr != nil {
+			if errors.Is(hedgeErr, agents.ErrInvalid) {
+				return nil, hedgeErr
+			}
+			o.Log.Error("hedge optimisation failed", "err", hedgeErr)
+		}
+	}
 	rep, err := report.Build(col, rm.Model, pf.Name)
 	if err != nil {
 		return nil, err
 	}
+	if progs != nil {
+		rep.AddProgrammes(progs)
+	} else if hedgeErr != nil {
+		rep.HedgingError = hedgeErr.Error()
+	}
+	rep.Timing.HedgingSeconds = hedgeSecs
 	rep.Timing.PricingSeconds = pricing.Seconds()
 	rep.Timing.TotalSeconds = time.Since(start).Seconds()
 	return rep, nil

@@ -19,6 +19,7 @@ func sampleOptions() Options {
 		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
 		MarketFile: examples.MarketFile, MarketYAML: examples.Market,
 		Scenarios: 24, Paths: 60, Seed: 42,
+		NoHedging: true, // TestReportContract and TestHedgedDeterministic cover hedging
 	}
 }
 
@@ -70,6 +71,7 @@ func TestDeterministicAcrossWorkersAndPartitions(t *testing.T) {
 // The report holds the contract's fields with sane values.
 func TestReportContract(t *testing.T) {
 	o := sampleOptions()
+	o.NoHedging = false
 	r, err := Execute(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -111,11 +113,26 @@ func TestReportContract(t *testing.T) {
 	if r.ByHorizon[0].Unhedged.VaR95 >= r.ByHorizon[3].Unhedged.VaR95 {
 		t.Error("one-month VaR is not below one-year VaR")
 	}
+	if r.Recommended == nil || r.MedianOptimal == nil || r.Robust == nil || r.CostOfRobustness == nil || len(r.Frontier) == 0 {
+		t.Fatalf("hedge programmes missing (hedging error %q)", r.HedgingError)
+	}
+	if r.Recommended.CostBps > r.HedgingPolicy.BudgetBps*(1+1e-6) {
+		t.Errorf("recommended costs %.2f bp over the %.0f bp budget", r.Recommended.CostBps, r.HedgingPolicy.BudgetBps)
+	}
+	if !(r.Recommended.Metrics.CVaR95 < r.UnhedgedOnHedgePaths.CVaR95) {
+		t.Errorf("recommended CVaR95 %.4g not below unhedged %.4g", r.Recommended.Metrics.CVaR95, r.UnhedgedOnHedgePaths.CVaR95)
+	}
+	for _, sm := range r.ScenarioMetrics {
+		if sm.Hedged == nil {
+			t.Fatalf("scenario %d has no hedged metrics", sm.Index)
+		}
+	}
 	b, _ := r.JSON()
 	for _, k := range []string{`"run_id"`, `"seed"`, `"scenarios"`, `"paths"`, `"assets_usd"`, `"liabilities_usd"`, `"funded_ratio"`,
 		`"unhedged"`, `"scenario_metrics"`, `"index"`, `"fx_vol"`, `"ir_vol"`, `"credit_vol"`, `"equity_vol"`, `"regime"`,
 		`"var95"`, `"cvar95"`, `"var99"`, `"cvar99"`, `"funding_ratio_vol"`, `"shortfall_prob"`, `"max_drawdown"`,
-		`"timing"`, `"total_seconds"`, `"pricing_seconds"`, `"by_horizon"`, `"unhedged_ci95"`, `"across_scenarios"`} {
+		`"timing"`, `"total_seconds"`, `"pricing_seconds"`, `"by_horizon"`, `"unhedged_ci95"`, `"across_scenarios"`,
+		`"recommended"`, `"median_optimal"`, `"robust"`, `"cost_of_robustness"`, `"frontier"`, `"hedges"`, `"notional_usd"`, `"cost_bps"`, `"hedged"`} {
 		if !bytes.Contains(b, []byte(k)) {
 			t.Errorf("report.json lacks %s", k)
 		}
@@ -178,5 +195,28 @@ func TestBadOptions(t *testing.T) {
 	o.Paths = -1
 	if _, err := Execute(context.Background(), o); !errors.Is(err, ErrInvalid) {
 		t.Errorf("error %v is not ErrInvalid", err)
+	}
+}
+
+// The hedge programmes are as deterministic as the risk numbers: the same
+// seed gives byte-identical programmes with one worker or three.
+func TestHedgedDeterministic(t *testing.T) {
+	var first []byte
+	for i, w := range []int{1, 3} {
+		o := sampleOptions()
+		o.Scenarios, o.Paths, o.NoHedging, o.Workers, o.PartitionSize = 12, 40, false, w, 5+i
+		r, err := Execute(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Recommended == nil {
+			t.Fatalf("no recommendation: %s", r.HedgingError)
+		}
+		got := numbers(t, r)
+		if i == 0 {
+			first = got
+		} else if !bytes.Equal(got, first) {
+			t.Error("hedge programmes differ between 1 and 3 workers")
+		}
 	}
 }

@@ -45,11 +45,12 @@ func hedgeflow(t *testing.T, stdin string, args ...string) (stdout, stderr strin
 
 func TestRunWritesReport(t *testing.T) {
 	out := t.TempDir()
-	stdout, stderr, code := hedgeflow(t, "", "run", "--scenarios", "20", "--paths", "30", "--partition-size", "7", "--out", out)
+	stdout, stderr, code := hedgeflow(t, "", "run", "--scenarios", "20", "--paths", "30", "--partition-size", "7", "--out", out, "--prohibit", "swaption_receiver,swaption_payer")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"Global Pension Trust: assets $25.00bn", "20 scenarios x 30 paths, seed 42", "CVaR 95", "P(funded ratio < 0.85)", "report: " + filepath.Join(out, "report.json")} {
+	for _, want := range []string{"Global Pension Trust: assets $25.00bn", "20 scenarios x 30 paths, seed 42", "CVaR 95", "P(funded ratio < 0.85)",
+		"Recommended programme:", "Cost of robustness:", "report: " + filepath.Join(out, "report.json")} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -66,7 +67,7 @@ func TestRunWritesReport(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"run_id", "seed", "scenarios", "paths", "portfolio", "unhedged", "scenario_metrics", "timing"} {
+	for _, k := range []string{"run_id", "seed", "scenarios", "paths", "portfolio", "unhedged", "scenario_metrics", "timing", "recommended", "robust", "median_optimal"} {
 		if _, ok := rep[k]; !ok {
 			t.Errorf("report.json lacks %q", k)
 		}
@@ -80,6 +81,8 @@ func TestRunRefusesBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"run", "--scenarios", "0"}, 2, "--scenarios: must be positive, got 0"},
+		{[]string{"run", "--scenarios", "5", "--paths", "20", "--objective", "sharpe"}, 1, `objective must be cvar or variance, got "sharpe"`},
+		{[]string{"run", "--scenarios", "5", "--paths", "20", "--budget-bps", "-3"}, 1, "budget_bps must be in (0, 1000]"},
 		{[]string{"run", "--paths", "-5"}, 2, "--paths: must be positive"},
 		{[]string{"run", "--scenarios", "100000000"}, 1, "scenarios: must be in [1, 1000000]"},
 		{[]string{"run", "--portfolio", "testdata/bad-portfolio.yaml"}, 1, `testdata/bad-portfolio.yaml:4: equities[1].currency: unknown currency "XMR"`},

@@ -38,6 +38,10 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	threshold := fs.Float64("threshold", 0.85, "funded-ratio threshold for the shortfall probability (overrides --config)")
 	stepDays := fs.Int("step-days", 5, "simulation step in trading days, 5 is weekly (overrides --config)")
 	runID := fs.String("run-id", "", "run id (default: time and a random suffix)")
+	budget := fs.Float64("budget-bps", 25, "hedging budget: all-in annual cost in bp of assets")
+	objective := fs.String("objective", "cvar", "hedge objective: cvar (CVaR 95 of the one-year surplus loss) or variance (funded-ratio variance)")
+	prohibit := fs.String("prohibit", "", "comma-separated hedge ids, kinds (e.g. equity_put) or asset classes (fx, rates, credit, equity) not to use")
+	noHedging := fs.Bool("no-hedging", false, "skip the hedge optimisation")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	nf := addNATSFlags(fs)
 	s3f := addS3Flags(fs)
@@ -53,7 +57,13 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
 		MarketFile: examples.MarketFile, MarketYAML: examples.Market,
 		Scenarios: *scenarios, Paths: *paths, Seed: *seed, Workers: *workers, PartitionSize: *partition,
-		NATSURL: *natsURL, StoreDir: *store, RunID: *runID,
+		NATSURL: *natsURL, StoreDir: *store, RunID: *runID, NoHedging: *noHedging,
+	}
+	o.Policy.BudgetBps, o.Policy.Objective = *budget, *objective
+	for _, p := range strings.Split(*prohibit, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			o.Policy.Prohibited = append(o.Policy.Prohibited, p)
+		}
 	}
 	// Threshold and steps come from --config unless given as flags.
 	if set["threshold"] || *configFile == "" {
@@ -176,8 +186,27 @@ func printSummary(w io.Writer, r *report.Report, path string) {
 		}
 		fmt.Fprintf(w, "%-24s %14s %16s %15s\n", row.name, f(all), f(med), f(worst))
 	}
-	fmt.Fprintf(w, "\nreport: %s (%.1f s, pricing %.1f s)\n", path, r.Timing.TotalSeconds, r.Timing.PricingSeconds)
+	if rec := r.Recommended; rec != nil {
+		u := r.UnhedgedOnHedgePaths
+		fmt.Fprintf(w, "\nRecommended programme: %d hedges, %.1f bp a year (budget %.0f bp)\n", len(rec.Hedges), rec.CostBps, r.HedgingPolicy.BudgetBps)
+		fmt.Fprintf(w, "  %-28s %14s %16s\n", "1 year, hedge paths", "unhedged", "recommended")
+		fmt.Fprintf(w, "  %-28s %14s %16s\n", "CVaR 95", bn(u.CVaR95), bn(rec.Metrics.CVaR95))
+		fmt.Fprintf(w, "  %-28s %14s %16s\n", "Funding-ratio vol", pct(u.FundingRatioVol), pct(rec.Metrics.FundingRatioVol))
+		fmt.Fprintf(w, "  %-28s %14s %16s\n", "Worst-scenario CVaR 95", "", bn(rec.WorstCVaR95))
+		for _, h := range rec.Hedges {
+			fmt.Fprintf(w, "    %-34s %10s\n", h.ID, bn(h.NotionalUSD))
+		}
+		if c := r.CostOfRobustness; c != nil {
+			fmt.Fprintf(w, "  Cost of robustness: the robust programme gives up %s of median-scenario CVaR and %s a year to save %s of worst-scenario CVaR\n",
+				bn(c.MedianGivenUpUSD), bn(c.ExtraCostUSD), bn(c.WorstSavedUSD))
+		}
+	} else if r.HedgingError != "" {
+		fmt.Fprintf(w, "\nHedging failed: %s\n", r.HedgingError)
+	}
+	fmt.Fprintf(w, "\nreport: %s (%.1f s: pricing %.1f s, hedging %.1f s)\n", path, r.Timing.TotalSeconds, r.Timing.PricingSeconds, r.Timing.HedgingSeconds)
 }
+
+func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
 // bn formats USD in billions.
 func bn(x float64) string {

@@ -37,8 +37,9 @@ type Config struct {
 	EquityRiskPremium float64 // default 0.04 a year; set NaN for zero
 	Dynamics          Dynamics
 	// HedgePaths is how many paths of each scenario (the first ones) also
-	// value every candidate hedge at the hedge horizon; default 200, at
-	// most Paths.
+	// value every candidate hedge at the hedge horizon; default 50, at
+	// most Paths. They are the optimiser's rows (50,000 for 1,000
+	// scenarios).
 	HedgePaths int
 }
 
@@ -174,7 +175,7 @@ func (c *Config) setDefaults() {
 	}
 	c.Dynamics.setDefaults()
 	if c.HedgePaths == 0 {
-		c.HedgePaths = 200
+		c.HedgePaths = 50
 	}
 	if c.HedgePaths > c.Paths {
 		c.HedgePaths = c.Paths

@@ -1,0 +1,115 @@
+package report
+
+import (
+	"math"
+
+	"github.com/hedgeflow/hedgeflow/agents"
+	"github.com/hedgeflow/hedgeflow/pricing/risk"
+)
+
+// ProgrammeMetrics are a metrics object for a hedged (or unhedged, for
+// comparison) programme on the hedge paths at one year. MaxDrawdown is
+// null: drawdowns need the programme on the weekly path, which the hedge
+// paths do not carry yet.
+type ProgrammeMetrics struct {
+	VaR95           float64  `json:"var95"`
+	CVaR95          float64  `json:"cvar95"`
+	VaR99           float64  `json:"var99"`
+	CVaR99          float64  `json:"cvar99"`
+	FundingRatioVol float64  `json:"funding_ratio_vol"`
+	ShortfallProb   float64  `json:"shortfall_prob"`
+	MaxDrawdown     *float64 `json:"max_drawdown"`
+}
+
+func programmeMetrics(m risk.Metrics) *ProgrammeMetrics {
+	pm := &ProgrammeMetrics{VaR95: m.VaR95, CVaR95: m.CVaR95, VaR99: m.VaR99, CVaR99: m.CVaR99,
+		FundingRatioVol: m.FundingRatioVol, ShortfallProb: m.ShortfallProb}
+	if !math.IsNaN(m.MaxDrawdown) {
+		d := m.MaxDrawdown
+		pm.MaxDrawdown = &d
+	}
+	return pm
+}
+
+// Programme is a hedge programme in report.json.
+type Programme struct {
+	Metrics        *ProgrammeMetrics `json:"metrics"`
+	CostBps        float64           `json:"cost_bps"`
+	CostUSD        float64           `json:"cost_usd_per_year"`
+	Hedges         []agents.Position `json:"hedges"`
+	WorstCVaR95    float64           `json:"worst_scenario_cvar95"`
+	MedianCVaR95   float64           `json:"median_scenario_cvar95"`
+	TailCVaR95     float64           `json:"tail_scenarios_cvar95"`
+	Method         string            `json:"method"`
+	DualityGap     float64           `json:"duality_gap"`
+	IntegralityGap float64           `json:"integrality_gap"`
+}
+
+// FrontierPoint is a programme between median-optimal (lambda 0) and
+// robust (lambda 1): it minimises (1-λ)·median-scenario CVaR + λ·worst
+// scenario CVaR.
+type FrontierPoint struct {
+	Lambda float64 `json:"lambda"`
+	Programme
+}
+
+// Robustness is the cost of robustness in figures: what the robust
+// programme gives up in the median scenario and costs extra, against what
+// it saves in the worst scenario and the tail of scenarios (USD; CVaR 95
+// at one year).
+type Robustness struct {
+	MedianGivenUpUSD float64 `json:"median_cvar95_given_up_usd"`
+	ExtraCostUSD     float64 `json:"extra_cost_usd_per_year"`
+	WorstSavedUSD    float64 `json:"worst_cvar95_saved_usd"`
+	TailSavedUSD     float64 `json:"tail_cvar95_saved_usd"`
+	// Efficiency is the worst-scenario CVaR saved per USD given up in the
+	// median scenario and in cost; null when nothing is given up.
+	Efficiency *float64 `json:"efficiency"`
+}
+
+// Policy is the hedging policy the programmes obey.
+type Policy struct {
+	BudgetBps         float64  `json:"budget_bps"`
+	FXHedgeRatioMin   float64  `json:"fx_hedge_ratio_min"`
+	FXHedgeRatioMax   float64  `json:"fx_hedge_ratio_max"`
+	MinTradeUSD       float64  `json:"min_trade_usd"`
+	MaxLines          int      `json:"max_lines"`
+	Prohibited        []string `json:"prohibited,omitempty"`
+	Objective         string   `json:"objective"`
+	RobustCapture     float64  `json:"robust_capture"`
+	RecommendedLambda float64  `json:"recommended_lambda"`
+	OptimisationRows  int      `json:"optimisation_rows"`
+}
+
+func programme(p *agents.Programme) *Programme {
+	return &Programme{Metrics: programmeMetrics(p.Metrics), CostBps: p.CostBps, CostUSD: p.CostUSD, Hedges: p.Hedges,
+		WorstCVaR95: p.Optimiser.WorstCVaR, MedianCVaR95: p.Optimiser.MedianCVaR, TailCVaR95: p.Optimiser.TailCVaR,
+		Method: p.Method, DualityGap: p.Gap, IntegralityGap: p.IntGap}
+}
+
+// AddProgrammes puts the hedge programmes of a run into the report.
+func (r *Report) AddProgrammes(ps *agents.Programmes) {
+	r.UnhedgedOnHedgePaths = programmeMetrics(ps.Unhedged)
+	r.Recommended = programme(&ps.Recommended)
+	r.MedianOptimal = programme(&ps.MedianOptimal)
+	r.Robust = programme(&ps.Robust)
+	for i := range ps.Frontier {
+		r.Frontier = append(r.Frontier, FrontierPoint{Lambda: ps.Frontier[i].Lambda, Programme: *programme(&ps.Frontier[i])})
+	}
+	rb := ps.Robustness
+	var eff *float64
+	if e := rb.Efficiency; !math.IsInf(e, 0) && !math.IsNaN(e) {
+		eff = &e
+	}
+	r.CostOfRobustness = &Robustness{MedianGivenUpUSD: rb.MedianGivenUp, ExtraCostUSD: rb.ExtraCost,
+		WorstSavedUSD: rb.WorstSaved, TailSavedUSD: rb.TailSaved, Efficiency: eff}
+	p := ps.Policy
+	r.HedgingPolicy = &Policy{BudgetBps: p.BudgetBps, FXHedgeRatioMin: p.FXRatioMin, FXHedgeRatioMax: p.FXRatioMax,
+		MinTradeUSD: p.MinTradeUSD, MaxLines: p.MaxLines, Prohibited: p.Prohibited, Objective: p.Objective,
+		RobustCapture: p.RobustCapture, RecommendedLambda: ps.RecommendedAt, OptimisationRows: ps.Rows}
+	for i := range r.ScenarioMetrics {
+		if i < len(ps.Recommended.ByScenario) {
+			r.ScenarioMetrics[i].Hedged = programmeMetrics(ps.Recommended.ByScenario[i])
+		}
+	}
+}
