@@ -173,10 +173,13 @@ func pools(t *testing.T, conns ...*nats.Conn) (stop func()) {
 	// Wait until every pool has a pull request waiting, so that both take
 	// part from the first partition on.
 	h := ensure(t, conns[0])
-	for range 200 {
+	for i := 0; ; i++ {
 		info, err := h.Pricing.Info(context.Background())
 		if err == nil && info.NumWaiting >= len(conns) {
 			break
+		}
+		if i == 1000 {
+			t.Fatalf("after 10 s the pricing consumer has not %d pull requests waiting (%v)", len(conns), err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -219,30 +222,42 @@ func singleServer(t *testing.T) []byte {
 	return numbers(t, r)
 }
 
-// workersOf returns how many results of the run each worker published.
+// workersOf returns how many results of the run each worker published,
+// reading the result stream message by message.
 func workersOf(t *testing.T, h *streams.Handles, runID string, partitions int) map[string]int {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	cons, err := h.JS.OrderedConsumer(ctx, streams.ResultStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{streams.ResultSubject(runID)}})
-	if err != nil {
-		t.Fatal(err)
+	var (
+		s   jetstream.Stream
+		err error
+	)
+	for s == nil || err != nil {
+		if s, err = h.JS.Stream(ctx, streams.ResultStream); err != nil && ctx.Err() != nil {
+			t.Fatalf("result stream: %v", err)
+		}
 	}
 	seen := map[int]bool{}
 	by := map[string]int{}
-	for len(seen) < partitions {
-		m, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
-		if err != nil {
-			t.Fatalf("reading results: %v (%d of %d)", err, len(seen), partitions)
+	for seq := uint64(1); seq <= s.CachedInfo().State.LastSeq; seq++ {
+		var m *jetstream.RawStreamMsg
+		for m, err = s.GetMsg(ctx, seq); err != nil; m, err = s.GetMsg(ctx, seq) {
+			if ctx.Err() != nil {
+				t.Fatalf("result %d: %v", seq, err)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 		var r streams.PartitionResult
-		if err := streams.Decode(m.Data(), &r); err != nil {
+		if err := streams.Decode(m.Data, &r); err != nil {
 			t.Fatal(err)
 		}
-		if !seen[r.Partition] {
+		if r.RunID == runID && !seen[r.Partition] {
 			seen[r.Partition] = true
 			by[r.Worker]++
 		}
+	}
+	if len(seen) != partitions {
+		t.Fatalf("%d results in the stream, want %d", len(seen), partitions)
 	}
 	return by
 }
