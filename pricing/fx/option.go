@@ -83,15 +83,15 @@ func (o Option) validate() error {
 // and one division.
 func gk(o Option, s, rd, rf, vol float64) Greeks {
 	t, k := o.Expiry, o.Strike
-	dd := math.Exp(-rd * t)
-	df := math.Exp(-rf * t)
+	dd := exp(-rd * t)
+	df := exp(-rf * t)
 	sqt := math.Sqrt(t)
 	sd := vol * sqt
 	inv := 1 / (sd * s) // 1/(S σ√T)
 	d1 := (math.Log(s/k)+(rd-rf)*t)*s*inv + 0.5*sd
 	d2 := d1 - sd
 	sdf, kdd := s*df, k*dd
-	pdf := math.Exp(-0.5*d1*d1) * (1 / math.Sqrt(2*math.Pi))
+	pdf := exp(-0.5*d1*d1) * (1 / math.Sqrt(2*math.Pi))
 	var g Greeks
 	g.Gamma = df * pdf * inv
 	g.Vega = sdf * pdf * sqt
@@ -133,5 +133,5 @@ func (f ForwardContract) PV(m Market) (float64, error) {
 		return 0, errorf("expiry must be >= 0 and finite, got %v", f.Expiry)
 	}
 	t := f.Expiry
-	return m.Spot*math.Exp(-(m.Rf+m.Basis)*t) - f.Strike*math.Exp(-m.Rd*t), nil
+	return m.Spot*exp(-(m.Rf+m.Basis)*t) - f.Strike*exp(-m.Rd*t), nil
 }

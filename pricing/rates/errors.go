@@ -17,7 +17,7 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 
-func normPDF(x float64) float64 { return math.Exp(-0.5*x*x) * (1 / math.Sqrt(2*math.Pi)) }
+func normPDF(x float64) float64 { return exp(-0.5*x*x) * (1 / math.Sqrt(2*math.Pi)) }
 
 // MaxPeriods bounds the number of coupon periods of a swap or bond (100
 // years monthly).
