@@ -68,7 +68,7 @@ func (c Cashflows) pv(b Basis, s curve.Shock) float64 {
 			continue
 		}
 		t := float64(i + 1)
-		pv += a * b.Curve.ShiftedDF(t, s) * math.Exp(-b.Spread*t)
+		pv += a * math.Exp(-(b.Curve.Rate(t)+s.At(t)+b.Spread)*t)
 	}
 	return pv
 }
