@@ -27,7 +27,7 @@ func ExampleSeagull() {
 	if err != nil {
 		panic(err)
 	}
-	g, err := s.Price(m, smile)
+	g, err := s.Price(m, &smile)
 	if err != nil {
 		panic(err)
 	}

@@ -55,7 +55,8 @@ func (s Structure) Len() int { return s.n }
 func (s Structure) Leg(i int) Leg { return s.legs[:s.n][i] }
 
 // Price sums the legs' Garman-Kohlhagen values and greeks, each leg at
-// vol.Vol(its strike).
+// vol.Vol(its strike). Pass a *Smile rather than a Smile: a Smile value
+// stored in the interface is copied to the heap.
 func (s Structure) Price(m Market, vol Vol) (Greeks, error) {
 	var g Greeks
 	if s.n == 0 {
