@@ -31,8 +31,13 @@ func exp(x float64) float64 {
 		ln2NHi  = 0x1.62e42p-8 // ln2/N to 21 bits, so that kd*ln2NHi is exact
 		ln2NLo  = math.Ln2/expN - ln2NHi
 	)
-	kd := math.RoundToEven(x * invLn2N)
-	k := int64(kd)
+	// round to nearest without a branch: adding 1.5*2^52 pushes the fraction
+	// bits out of the mantissa (math.RoundToEven is a branchy function call
+	// on amd64 v1)
+	const shift = 0x1.8p52
+	z := x*invLn2N + shift
+	kd := z - shift
+	k := int64(math.Float64bits(z)) - int64(math.Float64bits(shift))
 	r := (x - kd*ln2NHi) - kd*ln2NLo
 	r2 := r * r
 	p := r + r2*(0.5+r*(1.0/6+r*(1.0/24+r*(1.0/120))))

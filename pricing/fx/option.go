@@ -54,35 +54,22 @@ func (g *Greeks) add(q float64, h Greeks) {
 }
 
 // Price values the option under Garman-Kohlhagen at volatility vol (a
-// fraction, 0.1 is 10%) with every greek. It does not allocate.
-func (o Option) Price(m Market, vol float64) (Greeks, error) {
-	if err := m.validate(); err != nil {
-		return Greeks{}, err
+// fraction, 0.1 is 10%) with every greek. It does not allocate. The kernel
+// costs three exponentials, a logarithm, a square root, two normal
+// distribution values and one division.
+func (o Option) Price(m Market, vol float64) (g Greeks, err error) {
+	s, k, t := m.Spot, o.Strike, o.Expiry
+	if !(s > 0 && s < math.Inf(1) && k > 0 && k < math.Inf(1) && t > 0 && t < math.Inf(1) &&
+		vol > 0 && vol < math.Inf(1) && finite(m.Rd) && finite(m.Rf) && finite(m.Basis)) {
+		if err := m.validate(); err != nil {
+			return g, err
+		}
+		if err := o.validate(); err != nil {
+			return g, err
+		}
+		return g, errorf("vol must be positive and finite, got %v", vol)
 	}
-	if err := o.validate(); err != nil {
-		return Greeks{}, err
-	}
-	if !(vol > 0) || math.IsInf(vol, 0) {
-		return Greeks{}, errorf("vol must be positive and finite, got %v", vol)
-	}
-	return gk(o, m.Spot, m.Rd, m.Rf+m.Basis, vol), nil
-}
-
-func (o Option) validate() error {
-	switch {
-	case !(o.Strike > 0) || math.IsInf(o.Strike, 0):
-		return errorf("strike must be positive and finite, got %v", o.Strike)
-	case !(o.Expiry > 0) || math.IsInf(o.Expiry, 0):
-		return errorf("expiry must be positive and finite, got %v", o.Expiry)
-	}
-	return nil
-}
-
-// gk is the Garman-Kohlhagen kernel on validated inputs. Six elementary
-// functions (three exp, log, sqrt and the two normal distribution values)
-// and one division.
-func gk(o Option, s, rd, rf, vol float64) Greeks {
-	t, k := o.Expiry, o.Strike
+	rd, rf := m.Rd, m.Rf+m.Basis
 	dd := exp(-rd * t)
 	df := exp(-rf * t)
 	sqt := math.Sqrt(t)
@@ -92,7 +79,6 @@ func gk(o Option, s, rd, rf, vol float64) Greeks {
 	d2 := d1 - sd
 	sdf, kdd := s*df, k*dd
 	pdf := exp(-0.5*d1*d1) * (1 / math.Sqrt(2*math.Pi))
-	var g Greeks
 	g.Gamma = df * pdf * inv
 	g.Vega = sdf * pdf * sqt
 	decay := -0.5 * sdf * pdf * vol * vol * s * inv // -S Df n(d1) σ / (2√T)
@@ -111,7 +97,17 @@ func gk(o Option, s, rd, rf, vol float64) Greeks {
 		g.RhoD = -t * kdd * n2
 		g.RhoF = t * sdf * n1
 	}
-	return g
+	return g, nil
+}
+
+func (o Option) validate() error {
+	switch {
+	case !(o.Strike > 0) || math.IsInf(o.Strike, 0):
+		return errorf("strike must be positive and finite, got %v", o.Strike)
+	case !(o.Expiry > 0) || math.IsInf(o.Expiry, 0):
+		return errorf("expiry must be positive and finite, got %v", o.Expiry)
+	}
+	return nil
 }
 
 // ForwardContract is a long outright forward: receive one unit of foreign
