@@ -18,9 +18,6 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // normCDF is the standard normal distribution function.
 func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 
-// normPDF is the standard normal density.
-func normPDF(x float64) float64 { return math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
-
 // normQuantile is the inverse of normCDF for p in (0, 1), through
 // math.Erfinv: accurate to a few ulps for the central quantiles it is used
 // for here (deltas of 5% to 95%).
