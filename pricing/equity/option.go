@@ -15,7 +15,7 @@ func errorf(format string, args ...any) error {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x*(1/math.Sqrt2)) } // a product, not a division
 
 // Market is an index's Spot level, the continuously compounded Rate of its
 // currency and its continuous dividend yield Div.

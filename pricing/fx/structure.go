@@ -51,7 +51,7 @@ func NewStructure(legs ...Leg) (Structure, error) {
 // Len returns the number of legs.
 func (s Structure) Len() int { return s.n }
 
-// Leg returns leg i.
+// Leg returns leg i, 0 <= i < Len(); it panics otherwise.
 func (s Structure) Leg(i int) Leg { return s.legs[:s.n][i] }
 
 // Price sums the legs' Garman-Kohlhagen values and greeks, each leg at
