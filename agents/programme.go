@@ -115,7 +115,26 @@ type Programmes struct {
 	Frontier      []Programme
 	Robustness    optimize.Robustness
 	RecommendedAt float64 // λ of the recommended frontier point
+
+	pr    *problem // the rows, for the agents' tools
+	model *sim.Model
+	thr   float64
+	set   *optimize.Settings
 }
+
+// Evaluate returns the one-year metrics (pooled, per scenario) and the
+// optimiser's scenario metrics of any notionals x on the run's rows.
+func (ps *Programmes) Evaluate(x []float64) (risk.Metrics, []risk.Metrics, optimize.Metrics, error) {
+	m, per, err := ps.pr.metrics(ps.model, x, ps.thr, len(ps.UnhedgedByScn))
+	if err != nil {
+		return m, per, optimize.Metrics{}, err
+	}
+	om, err := optimize.Evaluate(&ps.pr.p, x, ps.set)
+	return m, per, om, err
+}
+
+// X returns a programme's notionals by hedge index.
+func (p *Programme) X() []float64 { return p.x }
 
 // problem holds the assembled optimisation data.
 type problem struct {
@@ -305,7 +324,7 @@ func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programm
 		return nil, err
 	}
 	S := col.Spec.Scenarios
-	out := &Programmes{Policy: pol, Hedges: model.Hedges(), Rows: len(pr.p.Base)}
+	out := &Programmes{Policy: pol, Hedges: model.Hedges(), Rows: len(pr.p.Base), pr: pr, model: model, thr: col.Spec.Threshold, set: &optimize.Settings{}}
 	zero := make([]float64, len(model.Hedges()))
 	if out.Unhedged, out.UnhedgedByScn, err = pr.metrics(model, zero, col.Spec.Threshold, S); err != nil {
 		return nil, err

@@ -113,3 +113,42 @@ func (r *Report) AddProgrammes(ps *agents.Programmes) {
 		}
 	}
 }
+
+// AddAgents puts the agents' outputs into the report: one object per
+// agent in DAG order, the execution plan and the executive summary.
+func (r *Report) AddAgents(outs map[string]*agents.Output) {
+	for _, role := range agents.Roles {
+		o := outs[role]
+		if o == nil {
+			continue
+		}
+		a := Agent{Role: role, Name: o.Role, Decision: o.Decision, Chosen: o.Chosen, Rationale: o.Rationale,
+			Figures: o.Figures, Backend: o.Backend, Fallback: o.Fallback}
+		switch role {
+		case agents.Execution:
+			r.ExecutionPlan = o.Details
+		case agents.Integration:
+			if d, ok := o.Details.(map[string]any); ok {
+				if s, ok := d["executive_summary"].(string); ok {
+					r.ExecutiveSummary = s
+				}
+			}
+		default:
+			a.Details = o.Details
+		}
+		r.Agents = append(r.Agents, a)
+	}
+}
+
+// Agent is one agent's output in report.json.
+type Agent struct {
+	Role      string             `json:"role"`
+	Name      string             `json:"name"`
+	Decision  string             `json:"decision"`
+	Chosen    string             `json:"chosen"`
+	Rationale string             `json:"rationale"`
+	Figures   map[string]float64 `json:"figures"`
+	Details   any                `json:"details,omitempty"`
+	Backend   string             `json:"backend"`
+	Fallback  string             `json:"fallback,omitempty"`
+}

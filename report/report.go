@@ -42,6 +42,10 @@ type Report struct {
 	Frontier             []FrontierPoint   `json:"frontier,omitempty"`
 	HedgingPolicy        *Policy           `json:"hedging_policy,omitempty"`
 	HedgingError         string            `json:"hedging_error,omitempty"`
+	Agents               []Agent           `json:"agents,omitempty"`
+	ExecutionPlan        any               `json:"execution_plan,omitempty"`
+	ExecutiveSummary     string            `json:"executive_summary,omitempty"`
+	AgentsError          string            `json:"agents_error,omitempty"`
 
 	Timing Timing `json:"timing"`
 }

@@ -254,6 +254,14 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 	}
 	if progs != nil {
 		rep.AddProgrammes(progs)
+		t0 := time.Now()
+		outs, err := decideAgents(ctx, h, spec, col, rm, progs, o.Topology.Replicas)
+		if err != nil {
+			o.Log.Error("agents failed", "err", err)
+			rep.AgentsError = err.Error()
+		}
+		rep.AddAgents(outs)
+		hedgeSecs += time.Since(t0).Seconds()
 	} else if hedgeErr != nil {
 		rep.HedgingError = hedgeErr.Error()
 	}
@@ -290,4 +298,32 @@ func connect(o Options) (*nats.Conn, func(), error) {
 func (o Options) SimConfig() sim.Config {
 	o.setDefaults()
 	return sim.Config{Paths: o.Paths, StepDays: o.StepDays, HorizonDays: o.HorizonDays}
+}
+
+// decideAgents runs the five specialist agents and the integration step on
+// the run's numbers, as consumers on JetStream in this process.
+func decideAgents(ctx context.Context, h *streams.Handles, spec streams.RunSpec, col *consumers.Collected, rm *consumers.RunModel, progs *agents.Programmes, replicas int) (map[string]*agents.Output, error) {
+	in, err := agents.LoadInputs(spec)
+	if err != nil {
+		return nil, err
+	}
+	var scn []scenario.Params
+	for _, res := range col.Results {
+		for _, sr := range res.Scenarios {
+			scn = append(scn, sr.Params)
+		}
+	}
+	n := &agents.Numbers{Progs: progs, Model: rm.Model, Scenarios: scn, Threshold: spec.Threshold, Inputs: in}
+	actx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	svc := agents.NewService(h, nil)
+	done := make(chan error, 1)
+	sctx, stop := context.WithCancel(actx)
+	go func() { done <- svc.Run(sctx, replicas) }()
+	outs, err := svc.Decide(actx, spec.RunID, n)
+	stop()
+	if rerr := <-done; err == nil && rerr != nil {
+		err = rerr
+	}
+	return outs, err
 }

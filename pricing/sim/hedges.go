@@ -513,3 +513,29 @@ func rpv01(s, r, recovery, tau float64) float64 {
 	}
 	return sum
 }
+
+// TenorYears is the hedge's swap tenor (rates), or its expiry or maturity
+// in years for other kinds.
+func (h *Hedge) TenorYears() float64 {
+	if h.tenor > 0 {
+		return h.tenor
+	}
+	return h.expiry
+}
+
+// SwapParams returns, for a swap or swaption, its currency block's
+// currency, the fixed (or strike) rate, the option expiry (0 for a swap)
+// and the swap tenor, so that callers can revalue it under static shocks.
+func (h *Hedge) SwapParams() (rate, expiry, tenor float64, ok bool) {
+	switch h.Kind {
+	case SwapReceiver, SwapPayer:
+		return h.fwd, 0, h.tenor, true
+	case SwaptionReceiver, SwaptionPayer:
+		return h.fwd, h.expiry, h.tenor, true
+	}
+	return 0, 0, 0, false
+}
+
+// Bachelier is the normal-model option value per unit annuity (exported
+// for static stress tests of swaptions).
+func Bachelier(f, k, vol, t float64, receiver bool) float64 { return bachelier(f, k, vol, t, receiver) }

@@ -1,0 +1,61 @@
+package streams
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// The agents' DAG: each role is a durable consumer on its own subject
+// hedge.agents.<run>.<role>; a role's output is kept in the runs bucket
+// under AgentKey(run, role).
+const (
+	AgentStream = "HEDGE_AGENTS"
+	agentPrefix = "hedge.agents."
+)
+
+// AgentSubject is where a role of a run is triggered.
+func AgentSubject(runID, role string) string { return agentPrefix + runID + "." + role }
+
+// AgentKey is the runs-bucket key of a role's output.
+func AgentKey(runID, role string) string { return runID + ".agent." + role }
+
+// AgentConsumer is the durable consumer name of a role.
+func AgentConsumer(role string) string { return "agent-" + role }
+
+// EnsureAgents creates the agents' stream and one consumer per role.
+func EnsureAgents(ctx context.Context, js jetstream.JetStream, replicas int, roles []string) (map[string]jetstream.Consumer, error) {
+	if replicas == 0 {
+		replicas = 1
+	}
+	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        AgentStream,
+		Description: "hedgeflow: agent triggers (the decision DAG)",
+		Subjects:    []string{agentPrefix + ">"},
+		Retention:   jetstream.LimitsPolicy,
+		Replicas:    replicas,
+		Duplicates:  DuplicateWindow,
+		MaxAge:      24 * time.Hour,
+	}); err != nil {
+		return nil, fmt.Errorf("streams: creating %s: %w", AgentStream, err)
+	}
+	out := map[string]jetstream.Consumer{}
+	for _, r := range roles {
+		c, err := js.CreateOrUpdateConsumer(ctx, AgentStream, jetstream.ConsumerConfig{
+			Durable:       AgentConsumer(r),
+			Description:   "hedgeflow agent " + r,
+			AckPolicy:     jetstream.AckExplicitPolicy,
+			AckWait:       2 * time.Minute,
+			MaxDeliver:    5,
+			MaxAckPending: 1,
+			FilterSubject: agentPrefix + "*." + r,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("streams: creating agent consumer %s: %w", r, err)
+		}
+		out[r] = c
+	}
+	return out, nil
+}
