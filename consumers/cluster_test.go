@@ -194,6 +194,7 @@ func clusterOptions(runID string) run.Options {
 		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
 		MarketFile: examples.MarketFile, MarketYAML: examples.Market,
 		Scenarios: 30, Paths: 40, PartitionSize: 2, Seed: 42, RunID: runID,
+		NoHedging: true, // these tests are about the pricing pipeline surviving faults
 	}
 }
 
