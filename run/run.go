@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hedgeflow/hedgeflow/agents"
+	"github.com/hedgeflow/hedgeflow/agents/reasoner"
 	"github.com/hedgeflow/hedgeflow/consumers"
 	"github.com/hedgeflow/hedgeflow/input"
 	"github.com/hedgeflow/hedgeflow/input/runconfig"
@@ -69,6 +70,8 @@ type Options struct {
 	Policy agents.Policy
 	// NoHedging skips the hedge optimisation.
 	NoHedging bool
+	// Reasoner decides for the agents; nil is the deterministic one.
+	Reasoner reasoner.Reasoner
 
 	cfg *runconfig.Config
 }
@@ -255,7 +258,7 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 	if progs != nil {
 		rep.AddProgrammes(progs)
 		t0 := time.Now()
-		outs, err := decideAgents(ctx, h, spec, col, rm, progs, o.Topology.Replicas)
+		outs, err := decideAgents(ctx, h, spec, col, rm, progs, o.Topology.Replicas, o.Reasoner)
 		if err != nil {
 			o.Log.Error("agents failed", "err", err)
 			rep.AgentsError = err.Error()
@@ -302,7 +305,7 @@ func (o Options) SimConfig() sim.Config {
 
 // decideAgents runs the five specialist agents and the integration step on
 // the run's numbers, as consumers on JetStream in this process.
-func decideAgents(ctx context.Context, h *streams.Handles, spec streams.RunSpec, col *consumers.Collected, rm *consumers.RunModel, progs *agents.Programmes, replicas int) (map[string]*agents.Output, error) {
+func decideAgents(ctx context.Context, h *streams.Handles, spec streams.RunSpec, col *consumers.Collected, rm *consumers.RunModel, progs *agents.Programmes, replicas int, r reasoner.Reasoner) (map[string]*agents.Output, error) {
 	in, err := agents.LoadInputs(spec)
 	if err != nil {
 		return nil, err
@@ -316,7 +319,7 @@ func decideAgents(ctx context.Context, h *streams.Handles, spec streams.RunSpec,
 	n := &agents.Numbers{Progs: progs, Model: rm.Model, Scenarios: scn, Threshold: spec.Threshold, Inputs: in}
 	actx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	svc := agents.NewService(h, nil)
+	svc := agents.NewService(h, r)
 	done := make(chan error, 1)
 	sctx, stop := context.WithCancel(actx)
 	go func() { done <- svc.Run(sctx, replicas) }()

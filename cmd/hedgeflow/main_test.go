@@ -81,6 +81,8 @@ func TestRunRefusesBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"run", "--scenarios", "0"}, 2, "--scenarios: must be positive, got 0"},
+		{[]string{"run", "--reasoner", "bedrock"}, 2, "--reasoner bedrock needs --bedrock-model"},
+		{[]string{"run", "--reasoner", "oracle"}, 2, `--reasoner: deterministic or bedrock, got "oracle"`},
 		{[]string{"run", "--scenarios", "5", "--paths", "20", "--objective", "sharpe"}, 1, `objective must be cvar or variance, got "sharpe"`},
 		{[]string{"run", "--scenarios", "5", "--paths", "20", "--budget-bps", "-3"}, 1, "budget_bps must be in (0, 1000]"},
 		{[]string{"run", "--paths", "-5"}, 2, "--paths: must be positive"},

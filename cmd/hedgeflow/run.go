@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hedgeflow/hedgeflow/agents/reasoner"
 	"github.com/hedgeflow/hedgeflow/examples"
 	"github.com/hedgeflow/hedgeflow/pricing/risk"
 	"github.com/hedgeflow/hedgeflow/report"
@@ -42,6 +43,9 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	objective := fs.String("objective", "cvar", "hedge objective: cvar (CVaR 95 of the one-year surplus loss) or variance (funded-ratio variance)")
 	prohibit := fs.String("prohibit", "", "comma-separated hedge ids, kinds (e.g. equity_put) or asset classes (fx, rates, credit, equity) not to use")
 	noHedging := fs.Bool("no-hedging", false, "skip the hedge optimisation")
+	reasonerName := fs.String("reasoner", "deterministic", "agents' reasoner: deterministic (offline, default) or bedrock (Amazon Bedrock Converse; explains and chooses among scored candidates, figures checked)")
+	bedrockModel := fs.String("bedrock-model", "", "Bedrock model `ID` for --reasoner bedrock")
+	bedrockRegion := fs.String("bedrock-region", "", "AWS region for Bedrock (default: the standard AWS configuration)")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	nf := addNATSFlags(fs)
 	s3f := addS3Flags(fs)
@@ -60,6 +64,24 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		NATSURL: *natsURL, StoreDir: *store, RunID: *runID, NoHedging: *noHedging,
 	}
 	o.Policy.BudgetBps, o.Policy.Objective = *budget, *objective
+	switch *reasonerName {
+	case "deterministic":
+	case "bedrock":
+		if *bedrockModel == "" {
+			return usageErrorf("--reasoner bedrock needs --bedrock-model")
+		}
+		var opts []reasoner.Option
+		if *bedrockRegion != "" {
+			opts = append(opts, reasoner.WithRegion(*bedrockRegion))
+		}
+		b, err := reasoner.NewBedrock(ctx, *bedrockModel, opts...)
+		if err != nil {
+			return fmt.Errorf("bedrock reasoner: %w", err)
+		}
+		o.Reasoner = b
+	default:
+		return usageErrorf("--reasoner: deterministic or bedrock, got %q", *reasonerName)
+	}
 	for _, p := range strings.Split(*prohibit, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			o.Policy.Prohibited = append(o.Policy.Prohibited, p)
