@@ -1,4 +1,4 @@
-package rates
+package approx
 
 import (
 	"math"
@@ -18,13 +18,13 @@ func TestExp(t *testing.T) {
 		xs = append(xs, (rng.Float64()*2-1)*700)
 	}
 	for _, x := range xs {
-		got, want := exp(x), math.Exp(x)
+		got, want := Exp(x), math.Exp(x)
 		if got != want && math.Abs(got-want) > 2*ulp(want) {
-			t.Fatalf("exp(%v) = %v, math.Exp %v (%v ulps)", x, got, want, (got-want)/ulp(want))
+			t.Fatalf("Exp(%v) = %v, math.Exp %v (%v ulps)", x, got, want, (got-want)/ulp(want))
 		}
 	}
-	if !math.IsNaN(exp(math.NaN())) {
-		t.Error("exp(NaN) not NaN")
+	if !math.IsNaN(Exp(math.NaN())) {
+		t.Error("Exp(NaN) not NaN")
 	}
 	for j, v := range exp2Table {
 		if w := math.Exp2(float64(j) / expN); math.Abs(v-w) > ulp(w) {

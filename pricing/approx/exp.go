@@ -1,4 +1,4 @@
-package rates
+package approx
 
 import "math"
 
@@ -13,13 +13,13 @@ var exp2Table = func() (t [expN]float64) {
 
 const expN = 128
 
-// exp is e^x to about 1 ulp for |x| < 700, faster than math.Exp on amd64
+// Exp is e^x to about 1 ulp for |x| < 700, faster than math.Exp on amd64
 // because it needs no division: x = (k + j/N) ln2 + r with |r| <= ln2/(2N),
 // e^x = 2^k 2^(j/N) e^r, e^r by its degree-5 Taylor polynomial (truncation
 // below 1e-18 relative). The method of glibc's exp (S. Gal, "An accurate
 // elementary mathematical library for the IEEE floating point standard",
 // ACM TOMS 17 (1991)). Outside |x| < 700 it defers to math.Exp.
-func exp(x float64) float64 {
+func Exp(x float64) float64 {
 	if !(x > -700 && x < 700) {
 		return math.Exp(x)
 	}
