@@ -158,6 +158,20 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 			if err := streams.Decode(m.Data(), &r); err != nil {
 				return nil, fmt.Errorf("aggregator: result %s: %w", m.Subject(), err)
 			}
+			if r.ResultBlob != "" {
+				b, err := a.h.Blobs.GetBytes(ctx, r.ResultBlob)
+				if err != nil {
+					return nil, fmt.Errorf("aggregator: fetching %s: %w", r.ResultBlob, err)
+				}
+				var full streams.PartitionResult
+				if err := streams.Decode(b, &full); err != nil {
+					return nil, fmt.Errorf("aggregator: result %s: %w", r.ResultBlob, err)
+				}
+				if full.RunID != r.RunID || full.Partition != r.Partition || full.ResultBlob != "" {
+					return nil, fmt.Errorf("aggregator: object %s holds run %q partition %d, pointer says %q %d", r.ResultBlob, full.RunID, full.Partition, r.RunID, r.Partition)
+				}
+				r = full
+			}
 			if r.RunID != spec.RunID || r.Partition < 0 || r.Partition >= spec.Partitions {
 				return nil, fmt.Errorf("aggregator: result for run %q partition %d does not belong to run %s", r.RunID, r.Partition, spec.RunID)
 			}

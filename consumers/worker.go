@@ -34,6 +34,10 @@ type Worker struct {
 	// the ack; returning an error makes the worker drop the message as if
 	// it had died.
 	testHook func(p *streams.Partition) error
+	// testBefore, when set, runs before pricing: errHang makes the worker
+	// hang on the message until its context ends (no ack, no progress);
+	// another error fails the attempt (nak).
+	testBefore func(p *streams.Partition) error
 }
 
 // NewWorker returns a worker on h. name identifies it in results and logs;
@@ -51,6 +55,9 @@ func NewWorker(h *streams.Handles, name string, log *slog.Logger) *Worker {
 
 // errDied marks a message the worker abandons without ack or nak.
 var errDied = errors.New("worker died")
+
+// errHang makes a test worker hang on a message.
+var errHang = errors.New("worker hangs")
 
 // Run starts n pricing goroutines and blocks until ctx is done and all have
 // stopped. When ctx ends the workers stop pulling; a partition in flight is
@@ -151,6 +158,15 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, pricers map[stri
 		_ = msg.TermWithReason(err.Error())
 		return err
 	}
+	if w.testBefore != nil {
+		if err := w.testBefore(&p); errors.Is(err, errHang) {
+			<-ctx.Done()
+			return errDied
+		} else if err != nil {
+			_ = msg.NakWithDelay(10 * time.Millisecond)
+			return err
+		}
+	}
 	rm, err := w.models.get(ctx, p.RunID)
 	if err != nil {
 		_ = msg.NakWithDelay(2 * time.Second)
@@ -182,19 +198,39 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, pricers map[stri
 	}
 	res.Worker = w.name
 	res.CPUSeconds = time.Since(start).Seconds()
-	if len(data) > InlineLimit {
-		name := streams.BlobName(p.RunID, p.Index)
-		if _, err := w.h.Blobs.PutBytes(ctx, name, data); err != nil {
-			_ = msg.NakWithDelay(time.Second)
-			return fmt.Errorf("storing %s: %w", name, err)
-		}
-		res.Blob = name
-	} else {
-		res.Data = data
+	// Keep the message under the server's max payload (and InlineLimit):
+	// the path values go to the object store when they would not fit, and
+	// the whole result when even its metrics would not. Never dropped.
+	limit := int64(InlineLimit)
+	if mp := w.h.JS.Conn().MaxPayload(); mp > 0 && mp-8<<10 < limit {
+		limit = mp - 8<<10
 	}
+	res.Data = data
 	body, err := streams.Encode(res)
 	if err != nil {
 		return err
+	}
+	if int64(len(body)) > limit {
+		name := streams.BlobName(p.RunID, p.Index)
+		if err := streams.PutBlob(ctx, w.h, name, data); err != nil {
+			_ = msg.NakWithDelay(time.Second)
+			return fmt.Errorf("storing %s: %w", name, err)
+		}
+		res.Data, res.Blob = nil, name
+		if body, err = streams.Encode(res); err != nil {
+			return err
+		}
+	}
+	if int64(len(body)) > limit {
+		name := streams.BlobName(p.RunID, p.Index) + ".result"
+		if err := streams.PutBlob(ctx, w.h, name, body); err != nil {
+			_ = msg.NakWithDelay(time.Second)
+			return fmt.Errorf("storing %s: %w", name, err)
+		}
+		ptr := streams.PartitionResult{RunID: p.RunID, Partition: p.Index, ResultBlob: name}
+		if body, err = streams.Encode(&ptr); err != nil {
+			return err
+		}
 	}
 	if _, err := w.h.JS.PublishMsg(ctx, &nats.Msg{Subject: streams.ResultSubject(p.RunID), Data: body},
 		jetstream.WithMsgID(streams.MsgID(p.RunID, p.Index))); err != nil {

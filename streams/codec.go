@@ -2,11 +2,13 @@ package streams
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -98,4 +100,16 @@ func Float32s(dst []float32, b []byte) ([]float32, error) {
 		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
 	return dst, nil
+}
+
+// PutBlob stores data in the object store under name, in chunks that fit
+// under the connection's max payload (the object store's default chunk,
+// 128 KiB, would not pass a server configured below it).
+func PutBlob(ctx context.Context, h *Handles, name string, data []byte) error {
+	chunk := uint32(128 << 10)
+	if mp := h.JS.Conn().MaxPayload(); mp > 0 && mp-4<<10 < int64(chunk) {
+		chunk = uint32(max(mp-4<<10, 1<<10))
+	}
+	_, err := h.Blobs.Put(ctx, jetstream.ObjectMeta{Name: name, Opts: &jetstream.ObjectMetaOptions{ChunkSize: chunk}}, bytes.NewReader(data))
+	return err
 }

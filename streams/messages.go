@@ -58,7 +58,11 @@ type PartitionResult struct {
 	Blob       string           `msgpack:"blob,omitempty"`
 	Data       []byte           `msgpack:"data,omitempty"`
 	CPUSeconds float64          `msgpack:"cpu_seconds"`
-	Worker     string           `msgpack:"worker"`
+	// ResultBlob, when set, names the object holding this whole result
+	// (encoded): the message is only a pointer, because even the metrics
+	// would pass the server's max payload.
+	ResultBlob string `msgpack:"result_blob,omitempty"`
+	Worker     string `msgpack:"worker"`
 }
 
 // PathValues returns the number of float64s in a partition's path values.
