@@ -149,3 +149,41 @@ func TestResultsOverMaxPayload(t *testing.T) {
 		t.Errorf("result message of %d bytes (err %v), result blob %q: want a small pointer", len(raw.Data), err, ptr.ResultBlob)
 	}
 }
+
+// Publishing a run twice (a producer retrying after a lost ack) stores each
+// partition once: the message ids deduplicate, and the run completes with
+// every partition counted once.
+func TestDuplicatePublishDeduplicated(t *testing.T) {
+	e := newEnv(t, streams.Topology{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	spec, parts := smallSpec(t, "dup", 6, 2)
+	for range 2 {
+		if err := producers.PublishRun(ctx, e.h, spec, parts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := e.h.JS.Stream(ctx, streams.ScenarioStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.Msgs != uint64(len(parts)) {
+		t.Errorf("%d partition messages stored, want %d", info.State.Msgs, len(parts))
+	}
+	w := NewWorker(e.h, "w", nil)
+	wctx, wcancel := context.WithCancel(ctx)
+	defer wcancel()
+	go w.Run(wctx, 2)
+	col, err := NewAggregator(e.h, spec).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAsLocal(t, col, spec, parts)
+	if col.Duplicates != 0 {
+		t.Errorf("%d duplicate results reached the aggregator", col.Duplicates)
+	}
+}
