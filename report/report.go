@@ -236,22 +236,41 @@ func (r *Report) JSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteFiles writes report.json into dir (created if needed) and returns
-// its path.
+// WriteFiles writes report.json and report.html (see [Report.HTML]) into
+// dir (created if needed) and returns the path of report.json. Each file
+// is written to a temporary name and renamed, so a reader never sees half
+// a file.
 func (r *Report) WriteFiles(dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+		return "", fmt.Errorf("report: %w", err)
 	}
 	b, err := r.JSON()
+	if err != nil {
+		return "", fmt.Errorf("report: json: %w", err)
+	}
+	h, err := r.HTML()
 	if err != nil {
 		return "", err
 	}
 	path := filepath.Join(dir, "report.json")
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	if err := writeAtomic(path, b); err != nil {
 		return "", err
 	}
-	return path, os.Rename(tmp, path)
+	if err := writeAtomic(filepath.Join(dir, "report.html"), h); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+func writeAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
 }
 
 // addHedges fills the candidate-hedge statistics from the hedge paths.
