@@ -1,10 +1,12 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -234,40 +236,34 @@ func scatterChart(id, title, xlabel, ylabel string, xfmt, yfmt func(float64) str
 // against cost, with the median-optimal, robust and recommended
 // programmes marked.
 func frontierChart(r *Report) string {
+	// In order of λ, the frontier's own order: costs can tie or fall
+	// back as the weight on the worst case grows.
 	pts := slices.Clone(r.Frontier)
-	slices.SortStableFunc(pts, func(a, b FrontierPoint) int {
-		switch {
-		case a.CostBps < b.CostBps:
-			return -1
-		case a.CostBps > b.CostBps:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(pts, func(a, b FrontierPoint) int { return cmp.Compare(a.Lambda, b.Lambda) })
 	named := []struct {
 		name string
 		p    *Programme
 	}{{"median-optimal", r.MedianOptimal}, {"robust", r.Robust}, {"recommended", r.Recommended}}
 	var cost, worst, median []float64
 	for _, f := range pts {
-		cost, worst, median = append(cost, f.CostBps), append(worst, f.WorstCVaR95/1e6), append(median, f.MedianCVaR95/1e6)
+		cost, worst, median = append(cost, f.CostBps), append(worst, f.WorstCVaR95/1e9), append(median, f.MedianCVaR95/1e9)
 	}
 	for _, n := range named {
 		if n.p != nil {
-			cost, worst, median = append(cost, n.p.CostBps), append(worst, n.p.WorstCVaR95/1e6), append(median, n.p.MedianCVaR95/1e6)
+			cost, worst, median = append(cost, n.p.CostBps), append(worst, n.p.WorstCVaR95/1e9), append(median, n.p.MedianCVaR95/1e9)
 		}
 	}
 	p := newPlot("chart-frontier", "Cost versus tail risk: the frontier from median-optimal to robust", 760, 420)
 	p.mr = 120
 	p.setX(minMax(cost))
 	p.setY(minMax(worst, median))
-	p.axes("all-in annual cost (bp of assets)", "scenario CVaR 95 at 1y ($m)", fmtNum, fmtNum)
+	p.axes("all-in annual cost (bp of assets)", "scenario CVaR 95 at 1y ($bn)", fmtNum, fmtNum)
 	for si, s := range []struct {
 		colour, label string
 		y             func(*Programme) float64
 	}{
-		{colUnhedged, "worst-scenario CVaR 95", func(q *Programme) float64 { return q.WorstCVaR95 / 1e6 }},
-		{colMedian, "median-scenario CVaR 95", func(q *Programme) float64 { return q.MedianCVaR95 / 1e6 }},
+		{colUnhedged, "worst-scenario CVaR 95", func(q *Programme) float64 { return q.WorstCVaR95 / 1e9 }},
+		{colMedian, "median-scenario CVaR 95", func(q *Programme) float64 { return q.MedianCVaR95 / 1e9 }},
 	} {
 		var path strings.Builder
 		for i := range pts {
@@ -284,15 +280,15 @@ func frontierChart(r *Report) string {
 		if n.p == nil {
 			continue
 		}
-		x, y := p.px(n.p.CostBps), p.py(n.p.WorstCVaR95/1e6)
+		x, y := p.px(n.p.CostBps), p.py(n.p.WorstCVaR95/1e9)
 		switch n.name {
 		case "recommended":
 			p.add(`<circle class="mark" data-name="recommended" cx="%.1f" cy="%.1f" r="9" fill="none" stroke="#f39c12" stroke-width="3"/>`, x, y)
-			p.add(`<circle class="mark-median" cx="%.1f" cy="%.1f" r="9" fill="none" stroke="#f39c12" stroke-width="3"/>`, x, p.py(n.p.MedianCVaR95/1e6))
+			p.add(`<circle class="mark-median" cx="%.1f" cy="%.1f" r="9" fill="none" stroke="#f39c12" stroke-width="3"/>`, x, p.py(n.p.MedianCVaR95/1e9))
 		default:
 			p.add(`<rect class="mark" data-name="%s" x="%.1f" y="%.1f" width="10" height="10" fill="#17202a" transform="rotate(45 %.1f %.1f)"/>`, n.name, x-5, y-5, x, y)
 			p.add(`<rect class="mark-median" x="%.1f" y="%.1f" width="10" height="10" fill="#17202a" transform="rotate(45 %.1f %.1f)"/>`,
-				x-5, p.py(n.p.MedianCVaR95/1e6)-5, x, p.py(n.p.MedianCVaR95/1e6))
+				x-5, p.py(n.p.MedianCVaR95/1e9)-5, x, p.py(n.p.MedianCVaR95/1e9))
 		}
 		p.text(x+12, y-6-float64(i)*12, "start", "annot", n.name)
 	}
@@ -441,15 +437,34 @@ type execRow struct {
 	NotionalUSD float64
 }
 
+// fmtNum formats a plain number: whole above 100, three significant
+// digits below, grouped in thousands when large.
 func fmtNum(v float64) string {
 	switch a := math.Abs(v); {
-	case a == 0:
-		return "0"
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return "n/a"
+	case a >= 1e15:
+		return strconv.FormatFloat(v, 'g', 4, 64)
 	case a >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case a >= 10:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
-	default:
-		return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+		return group(int64(math.Round(v)))
 	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
+
+// group writes n with commas between thousands.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

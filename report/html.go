@@ -415,13 +415,16 @@ func (r *Report) execView(v *htmlView) {
 	v.Exec = e
 }
 
-// fmtFigure formats an agent's figure by its name's unit.
+// fmtFigure formats an agent's figure by what its name says it is: USD
+// amounts (suffix _usd or _by_robust, or a VaR or CVaR), bp (suffix _bps), else a
+// plain number.
 func fmtFigure(name string, x float64) string {
 	switch {
-	case strings.HasSuffix(name, "_usd"):
-		return fmtUSD(x)
 	case strings.HasSuffix(name, "_bps"):
 		return fmtBps(x)
+	case strings.HasSuffix(name, "_usd") || strings.HasSuffix(name, "_by_robust") ||
+		strings.Contains(name, "cvar") || strings.Contains(name, "var95") || strings.Contains(name, "var99"):
+		return fmtUSD(x)
 	}
 	return fmtNum(x)
 }
