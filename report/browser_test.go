@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -124,4 +125,24 @@ func TestHTMLInChromium(t *testing.T) {
 		}
 		t.Logf("screenshot: %s", shot)
 	}
+
+	// Printed to PDF with the print stylesheet: an A4 document of several
+	// pages, kept beside the screenshots with the page itself.
+	pdf := filepath.Join(art, "report.pdf")
+	os.Remove(pdf)
+	headless(t, bin, pagePath, "--no-pdf-header-footer", "--print-to-pdf="+pdf)
+	b, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatalf("no PDF: %v", err)
+	}
+	pages := len(pdfPageRE.FindAll(b, -1))
+	if !bytes.HasPrefix(b, []byte("%PDF-")) || pages < 3 {
+		t.Errorf("PDF %s: %d pages (want several), header %q", pdf, pages, b[:min(len(b), 8)])
+	}
+	if err := os.WriteFile(filepath.Join(art, "report.html"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("PDF: %s (%d pages)", pdf, pages)
 }
+
+var pdfPageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
