@@ -295,6 +295,51 @@ func TestHTMLMissingData(t *testing.T) {
 	}
 }
 
+// A real --no-hedging run: no programme, agents or execution plan, and a
+// page that says so with the unhedged charts drawn.
+func TestHTMLNoHedgingRun(t *testing.T) {
+	r, err := run.Execute(context.Background(), run.Options{
+		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
+		MarketFile: examples.MarketFile, MarketYAML: examples.Market,
+		Scenarios: 12, Paths: 30, Seed: 7, Workers: 2, NoHedging: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := page(t, r)
+	noExternal(t, b)
+	cs := charts(t, b)
+	if len(cs) != 2 || cs["chart-fr-dist"].n["bar"] != r.Scenarios || cs["chart-heatmap"].n["cell"] != r.Scenarios {
+		t.Errorf("no-hedging page draws %d charts, want the two unhedged ones over %d scenarios", len(cs), r.Scenarios)
+	}
+	for _, want := range []string{"This run had no hedging", "No agent decisions", "No execution plan", `id="horizon-table"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("no-hedging page lacks %q", want)
+		}
+	}
+}
+
+// Text from the agents (a language model's rationale, say) and names from
+// the portfolio are escaped in the HTML and in the SVG.
+func TestHTMLEscapes(t *testing.T) {
+	r := *small(t)
+	evil := `<script>alert(1)</script><img src=x onerror=alert(2)>`
+	r.ExecutiveSummary = evil
+	r.Agents = append([]report.Agent{{Role: "x", Name: evil, Decision: evil, Rationale: evil}}, r.Agents...)
+	rec := *r.Recommended
+	rec.Hedges = append(rec.Hedges[:0:0], rec.Hedges...)
+	rec.Hedges[0].ID = evil
+	r.Recommended = &rec
+	s := schedule(t, &r)
+	s.Rows[0].Instrument, s.Roadmap[0].Instrument = evil, evil
+	r.ExecutionPlan = s
+	b := page(t, &r)
+	if bytes.Contains(b, []byte("<script")) || bytes.Contains(b, []byte("<img")) {
+		t.Error("agent or hedge text reached the page unescaped")
+	}
+	charts(t, b) // the SVGs stay well-formed
+}
+
 func TestWriteFilesHTML(t *testing.T) {
 	r := small(t)
 	dir := t.TempDir()
