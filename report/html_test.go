@@ -288,6 +288,12 @@ func TestHTMLMissingData(t *testing.T) {
 		t.Error("page does not give the hedging error")
 	}
 
+	// An execution plan that is not a schedule is reported, not fatal.
+	r.ExecutionPlan = "not a schedule"
+	if !strings.Contains(string(page(t, &r)), "The execution plan could not be read") {
+		t.Error("page does not say the execution plan is unreadable")
+	}
+
 	// An empty report renders too, with every section saying it is empty.
 	e := string(page(t, &report.Report{}))
 	if strings.Contains(e, `<svg`) || !strings.Contains(e, "no scenario metrics") || !strings.Contains(e, "no metrics by horizon") {

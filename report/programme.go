@@ -33,16 +33,20 @@ func programmeMetrics(m risk.Metrics) *ProgrammeMetrics {
 
 // Programme is a hedge programme in report.json.
 type Programme struct {
-	Metrics        *ProgrammeMetrics `json:"metrics"`
-	CostBps        float64           `json:"cost_bps"`
-	CostUSD        float64           `json:"cost_usd_per_year"`
-	Hedges         []agents.Position `json:"hedges"`
-	WorstCVaR95    float64           `json:"worst_scenario_cvar95"`
-	MedianCVaR95   float64           `json:"median_scenario_cvar95"`
-	TailCVaR95     float64           `json:"tail_scenarios_cvar95"`
-	Method         string            `json:"method"`
-	DualityGap     float64           `json:"duality_gap"`
-	IntegralityGap float64           `json:"integrality_gap"`
+	Metrics *ProgrammeMetrics `json:"metrics"`
+	// ByHorizon holds the programme's metrics at every horizon of the
+	// report's by_horizon, with the programme carried on the weekly path
+	// (recommended programme only).
+	ByHorizon      []*ProgrammeMetrics `json:"by_horizon,omitempty"`
+	CostBps        float64             `json:"cost_bps"`
+	CostUSD        float64             `json:"cost_usd_per_year"`
+	Hedges         []agents.Position   `json:"hedges"`
+	WorstCVaR95    float64             `json:"worst_scenario_cvar95"`
+	MedianCVaR95   float64             `json:"median_scenario_cvar95"`
+	TailCVaR95     float64             `json:"tail_scenarios_cvar95"`
+	Method         string              `json:"method"`
+	DualityGap     float64             `json:"duality_gap"`
+	IntegralityGap float64             `json:"integrality_gap"`
 }
 
 // FrontierPoint is a programme between median-optimal (lambda 0) and
@@ -151,4 +155,33 @@ type Agent struct {
 	Details   any                `json:"details,omitempty"`
 	Backend   string             `json:"backend"`
 	Fallback  string             `json:"fallback,omitempty"`
+}
+
+// AddOnPaths replaces the recommended programme's metrics (and the
+// unhedged comparison on the same paths) by those measured with the
+// programme carried on the weekly paths, drawdowns included, at every
+// horizon, pooled and per scenario.
+func (r *Report) AddOnPaths(unhedged, rec *agents.OnPaths) {
+	if r.Recommended == nil || unhedged == nil || rec == nil {
+		return
+	}
+	h := len(rec.Horizons) - 1
+	for i, d := range rec.Horizons {
+		if d == r.HorizonDays {
+			h = i
+		}
+	}
+	r.UnhedgedOnHedgePaths = programmeMetrics(unhedged.Pooled[h])
+	r.Recommended.Metrics = programmeMetrics(rec.Pooled[h])
+	r.Recommended.ByHorizon = nil
+	r.UnhedgedOnHedgePathsByHorizon = nil
+	for i := range rec.Horizons {
+		r.Recommended.ByHorizon = append(r.Recommended.ByHorizon, programmeMetrics(rec.Pooled[i]))
+		r.UnhedgedOnHedgePathsByHorizon = append(r.UnhedgedOnHedgePathsByHorizon, programmeMetrics(unhedged.Pooled[i]))
+	}
+	for i := range r.ScenarioMetrics {
+		if i < len(rec.ByScenario) && rec.ByScenario[i] != nil {
+			r.ScenarioMetrics[i].Hedged = programmeMetrics(rec.ByScenario[i][h])
+		}
+	}
 }

@@ -35,17 +35,19 @@ type Report struct {
 	// The hedge programmes (issue 5): absent when the run had no hedging,
 	// with HedgingError saying why when it failed.
 	UnhedgedOnHedgePaths *ProgrammeMetrics `json:"unhedged_on_hedge_paths,omitempty"`
-	Recommended          *Programme        `json:"recommended,omitempty"`
-	MedianOptimal        *Programme        `json:"median_optimal,omitempty"`
-	Robust               *Programme        `json:"robust,omitempty"`
-	CostOfRobustness     *Robustness       `json:"cost_of_robustness,omitempty"`
-	Frontier             []FrontierPoint   `json:"frontier,omitempty"`
-	HedgingPolicy        *Policy           `json:"hedging_policy,omitempty"`
-	HedgingError         string            `json:"hedging_error,omitempty"`
-	Agents               []Agent           `json:"agents,omitempty"`
-	ExecutionPlan        any               `json:"execution_plan,omitempty"`
-	ExecutiveSummary     string            `json:"executive_summary,omitempty"`
-	AgentsError          string            `json:"agents_error,omitempty"`
+	// UnhedgedOnHedgePathsByHorizon: the same by horizon.
+	UnhedgedOnHedgePathsByHorizon []*ProgrammeMetrics `json:"unhedged_on_hedge_paths_by_horizon,omitempty"`
+	Recommended                   *Programme          `json:"recommended,omitempty"`
+	MedianOptimal                 *Programme          `json:"median_optimal,omitempty"`
+	Robust                        *Programme          `json:"robust,omitempty"`
+	CostOfRobustness              *Robustness         `json:"cost_of_robustness,omitempty"`
+	Frontier                      []FrontierPoint     `json:"frontier,omitempty"`
+	HedgingPolicy                 *Policy             `json:"hedging_policy,omitempty"`
+	HedgingError                  string              `json:"hedging_error,omitempty"`
+	Agents                        []Agent             `json:"agents,omitempty"`
+	ExecutionPlan                 any                 `json:"execution_plan,omitempty"`
+	ExecutiveSummary              string              `json:"executive_summary,omitempty"`
+	AgentsError                   string              `json:"agents_error,omitempty"`
 
 	Timing Timing `json:"timing"`
 }

@@ -258,6 +258,25 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 	if progs != nil {
 		rep.AddProgrammes(progs)
 		t0 := time.Now()
+		// Carry the recommended programme (and no programme, for a like
+		// for like comparison) on the hedge paths' weekly steps, so that
+		// hedged drawdowns and every horizon are measured.
+		var params []scenario.Params
+		for _, res := range col.Results {
+			for _, sr := range res.Scenarios {
+				params = append(params, sr.Params)
+			}
+		}
+		nw := max(o.Workers, runtime.NumCPU())
+		un, err := agents.CarryOnPaths(ctx, spec, rm.Model, params, make([]float64, len(progs.Hedges)), nw)
+		if err != nil {
+			return nil, fmt.Errorf("unhedged on the hedge paths: %w", err)
+		}
+		rec, err := agents.CarryOnPaths(ctx, spec, rm.Model, params, progs.Recommended.X(), nw)
+		if err != nil {
+			return nil, fmt.Errorf("recommended programme on the hedge paths: %w", err)
+		}
+		rep.AddOnPaths(un, rec)
 		outs, err := decideAgents(ctx, h, spec, col, rm, progs, o.Topology.Replicas, o.Reasoner)
 		if err != nil {
 			o.Log.Error("agents failed", "err", err)

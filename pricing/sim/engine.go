@@ -64,6 +64,11 @@ type Sim struct {
 	// the hedge horizon.
 	hdf, hcum [][]float64
 	carry     []float64 // per hedge: P&L on the unshocked path (linear hedges)
+	// A programme carried on the paths (SetProgramme).
+	prog      []int
+	progX     []float64
+	progVal   []float64
+	progCarry []float64 // [step*len(prog)+k]
 }
 
 // NewSim returns a simulator with its own buffers.
@@ -131,6 +136,9 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	hp, nh := m.HedgePaths(), len(m.hedges)
 	out.resetHedges(hp, nh)
 	hedgeStep := m.hzStep[m.hedgeHorizon()]
+	if len(s.prog) > 0 {
+		s.programmeCarry(sp)
+	}
 	// Linear hedges' P&L on the unshocked path: their carry, removed below.
 	if hp > 0 {
 		clear(s.x)
@@ -259,6 +267,9 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			t := float64(day) / DaysPerYear
 			isHz := hz < len(m.hzStep) && m.hzStep[hz] == st
 			assets, liabs := s.value(sp, st, hz, t, isHz)
+			if len(s.prog) > 0 {
+				assets += s.programmeValue(sp, st, t)
+			}
 			fr := assets / liabs
 			if fr > peak {
 				peak = fr

@@ -300,6 +300,12 @@ func (m *Model) buildHedges(mk *market.Snapshot) {
 // valueHedges writes the P&L to the hedge horizon (time t years, step st)
 // of every candidate hedge per USD notional into out.
 func (s *Sim) valueHedges(sp scenario.Params, st int, t float64, out []float64) {
+	s.valueHedgesOf(sp, st, t, nil, out)
+}
+
+// valueHedgesOf is valueHedges for the hedges listed in only (all when
+// nil); out is indexed by hedge.
+func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, out []float64) {
 	m := s.m
 	x := s.x
 	for bi := range m.blocks {
@@ -322,7 +328,15 @@ func (s *Sim) valueHedges(sp scenario.Params, st int, t float64, out []float64) 
 		}
 		return exp(x[f])
 	}
-	for i := range m.hedges {
+	n := len(m.hedges)
+	if only != nil {
+		n = len(only)
+	}
+	for k := range n {
+		i := k
+		if only != nil {
+			i = only[k]
+		}
 		h := &m.hedges[i]
 		var v float64
 		switch h.Kind {
@@ -539,3 +553,60 @@ func (h *Hedge) SwapParams() (rate, expiry, tenor float64, ok bool) {
 // Bachelier is the normal-model option value per unit annuity (exported
 // for static stress tests of swaptions).
 func Bachelier(f, k, vol, t float64, receiver bool) float64 { return bachelier(f, k, vol, t, receiver) }
+
+// SetProgramme makes Simulate carry a hedge programme (USD notional per
+// hedge, nil to clear) on every path and step: the fund's assets include
+// the programme's P&L to date, so that every metric, drawdowns included,
+// is of the hedged fund. Linear hedges count net of carry, as in HedgePnL.
+func (s *Sim) SetProgramme(notional []float64) error {
+	s.prog, s.progX = s.prog[:0], s.progX[:0]
+	if notional == nil {
+		return nil
+	}
+	if len(notional) != len(s.m.hedges) {
+		return fmt.Errorf("%w: programme has %d notionals for %d hedges", ErrInvalid, len(notional), len(s.m.hedges))
+	}
+	for j, v := range notional {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: programme notional %d is %v", ErrInvalid, j, v)
+		}
+		if v != 0 {
+			s.prog = append(s.prog, j)
+			s.progX = append(s.progX, v)
+		}
+	}
+	if len(s.prog) > 0 && s.progVal == nil {
+		s.progVal = make([]float64, len(s.m.hedges))
+	}
+	return nil
+}
+
+// programmeCarry tabulates, per step, the programme's linear hedges' value
+// on the unshocked path (their carry to date), for one scenario.
+func (s *Sim) programmeCarry(sp scenario.Params) {
+	m := s.m
+	s.progCarry = resize(s.progCarry, len(m.steps)*len(s.prog))
+	clear(s.x)
+	s.h = [4]float64{1, 1, 1, 1}
+	for st, day := range m.steps {
+		t := float64(day) / DaysPerYear
+		s.valueHedgesOf(sp, st, t, s.prog, s.progVal)
+		for k, j := range s.prog {
+			c := 0.0
+			if m.hedges[j].linear {
+				c = s.progVal[j]
+			}
+			s.progCarry[st*len(s.prog)+k] = c
+		}
+	}
+}
+
+// programmeValue is the programme's P&L at step st on the current path.
+func (s *Sim) programmeValue(sp scenario.Params, st int, t float64) float64 {
+	s.valueHedgesOf(sp, st, t, s.prog, s.progVal)
+	v := 0.0
+	for k, j := range s.prog {
+		v += s.progX[k] * (s.progVal[j] - s.progCarry[st*len(s.prog)+k])
+	}
+	return v
+}

@@ -178,3 +178,49 @@ func TestReceiverSwapsHedgeLiabilityRates(t *testing.T) {
 		t.Errorf("surplus and the USD 20y receiver correlate %.2f: the receiver should gain when the surplus falls on rates (want < -0.5)", rho)
 	}
 }
+
+// A programme carried on the paths adds, at the hedge horizon, exactly its
+// notionals times the hedges' P&L that the optimiser saw, and leaves the
+// liabilities alone; between horizons it changes the drawdowns.
+func TestProgrammeOnPaths(t *testing.T) {
+	m := sampleModel(t, Config{Paths: 40, HedgePaths: 40})
+	var plain, hedged Result
+	s := m.NewSim()
+	if err := s.Simulate(midScenario, 3, &plain); err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, len(m.Hedges()))
+	x[hedgeIndex(t, m, "fx_forward_EUR")] = -1e9
+	x[hedgeIndex(t, m, "swap_receiver_USD_30y")] = 5e9
+	x[hedgeIndex(t, m, "equity_put_USD_90")] = 1e9
+	x[hedgeIndex(t, m, "swaption_receiver_USD_5yx10y")] = 2e9
+	if err := s.SetProgramme(x); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Simulate(midScenario, 3, &hedged); err != nil {
+		t.Fatal(err)
+	}
+	h := m.hedgeHorizon()
+	P := plain.Paths
+	ddDiffers := false
+	for p := range P {
+		i := h*P + p
+		want := 0.0
+		for j, xj := range x {
+			want += xj * plain.HedgePnL[p*plain.Hedges+j]
+		}
+		if got := hedged.Assets[i] - plain.Assets[i]; math.Abs(got-want) > 1e-6*math.Abs(want)+1 {
+			t.Fatalf("path %d: programme adds %v at the horizon, optimiser saw %v", p, got, want)
+		}
+		if hedged.Liabilities[i] != plain.Liabilities[i] {
+			t.Fatalf("path %d: liabilities changed", p)
+		}
+		ddDiffers = ddDiffers || hedged.MaxDrawdown[i] != plain.MaxDrawdown[i]
+	}
+	if !ddDiffers {
+		t.Error("the programme changed no drawdown")
+	}
+	if err := s.SetProgramme(x[:3]); err == nil {
+		t.Error("a programme of the wrong length was accepted")
+	}
+}
