@@ -44,6 +44,7 @@ type htmlView struct {
 	NoProgramme string
 
 	Horizons []horizonRow
+	Hedged   []hedgedRow
 	Compare  *compareView
 
 	Charts []chartView
@@ -72,6 +73,14 @@ type horizonRow struct {
 	CVaR95Lo, CVaR95Hi, ShortfallLo, ShortfallHi string
 	FRVolLo, FRVolHi                             string
 	MedianCVaR95, WorstCVaR95                    string
+}
+
+// hedgedRow is one horizon unhedged and hedged on the hedge paths: CVaR
+// 95, CVaR 99, funding-ratio vol, shortfall probability and drawdown,
+// each a pair of unhedged and recommended.
+type hedgedRow struct {
+	Days  string
+	Pairs [][2]string
 }
 
 type compareView struct {
@@ -134,6 +143,7 @@ func (r *Report) view() *htmlView {
 			MedianCVaR95: fmtUSD(h.AcrossScenarios.Median.CVaR95), WorstCVaR95: fmtUSD(h.AcrossScenarios.Worst.CVaR95)}
 		v.Horizons = append(v.Horizons, row)
 	}
+	r.hedgedView(v)
 	r.compareView(v)
 	v.Charts = r.charts()
 	r.agentsView(v)
@@ -181,6 +191,33 @@ func (r *Report) programmeView(v *htmlView) {
 	v.Programme = p
 }
 
+// hedgedView pairs the unhedged and recommended metrics by horizon on
+// the hedge paths, when the run carried the programme on the weekly path.
+func (r *Report) hedgedView(v *htmlView) {
+	if r.Recommended == nil {
+		return
+	}
+	un, he := r.UnhedgedOnHedgePathsByHorizon, r.Recommended.ByHorizon
+	if len(un) != len(r.ByHorizon) || len(he) != len(r.ByHorizon) {
+		return
+	}
+	pair := func(i int, f func(*ProgrammeMetrics) string) [2]string {
+		return [2]string{f(un[i]), f(he[i])}
+	}
+	for i, h := range r.ByHorizon {
+		if un[i] == nil || he[i] == nil {
+			return
+		}
+		v.Hedged = append(v.Hedged, hedgedRow{Days: fmt.Sprint(h.Days), Pairs: [][2]string{
+			pair(i, func(m *ProgrammeMetrics) string { return fmtUSD(m.CVaR95) }),
+			pair(i, func(m *ProgrammeMetrics) string { return fmtUSD(m.CVaR99) }),
+			pair(i, func(m *ProgrammeMetrics) string { return fmtPct(m.FundingRatioVol) }),
+			pair(i, func(m *ProgrammeMetrics) string { return fmtPct(m.ShortfallProb) }),
+			pair(i, func(m *ProgrammeMetrics) string { return fmtPctPtr(m.MaxDrawdown) }),
+		}})
+	}
+}
+
 func (r *Report) compareView(v *htmlView) {
 	if r.Recommended == nil || r.UnhedgedOnHedgePaths == nil {
 		return
@@ -210,6 +247,7 @@ func (r *Report) compareView(v *htmlView) {
 	row("CVaR 99", func(m *ProgrammeMetrics) string { return fmtUSD(m.CVaR99) })
 	row("funding-ratio vol", func(m *ProgrammeMetrics) string { return fmtPct(m.FundingRatioVol) })
 	row("shortfall probability", func(m *ProgrammeMetrics) string { return fmtPct(m.ShortfallProb) })
+	row("mean max drawdown", func(m *ProgrammeMetrics) string { return fmtPctPtr(m.MaxDrawdown) })
 	prow := func(name string, f func(*Programme) string) {
 		cr := compareRow{Name: name}
 		for _, p := range ps {
@@ -455,6 +493,14 @@ func fmtPct(x float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.1f%%", 100*x)
+}
+
+// fmtPctPtr formats a fraction that may be null (n/a).
+func fmtPctPtr(x *float64) string {
+	if x == nil {
+		return "n/a"
+	}
+	return fmtPct(*x)
 }
 
 func fmtBps(x float64) string {

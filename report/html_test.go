@@ -225,6 +225,15 @@ func TestHTMLTables(t *testing.T) {
 	if got := strings.Count(regexp.MustCompile(`(?s)<table id="horizon-table">.*?</table>`).FindString(b), "<tr>") - 1; got != len(r.ByHorizon) {
 		t.Errorf("horizon table has %d rows, report %d horizons", got, len(r.ByHorizon))
 	}
+	// Unhedged and hedged by horizon: a header of two rows, then one row
+	// per horizon with the 5 metrics in pairs.
+	ht := regexp.MustCompile(`(?s)<table id="hedged-horizon-table">.*?</table>`).FindString(b)
+	if got := strings.Count(ht, "<tr>") - 2; got != len(r.ByHorizon) || len(r.Recommended.ByHorizon) != len(r.ByHorizon) {
+		t.Errorf("hedged-by-horizon table has %d rows, report %d horizons (%d hedged)", got, len(r.ByHorizon), len(r.Recommended.ByHorizon))
+	}
+	if last := r.Recommended.ByHorizon[len(r.ByHorizon)-1]; !strings.Contains(ht, ">"+strconv.FormatFloat(100*last.FundingRatioVol, 'f', 1, 64)+"%<") {
+		t.Errorf("hedged-by-horizon table lacks the hedged one-year funding-ratio vol %.4f", last.FundingRatioVol)
+	}
 }
 
 // A report read back from report.json renders the same page as the run's
