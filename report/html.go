@@ -315,14 +315,26 @@ func (r *Report) charts() []chartView {
 		c.Missing = r.missingHedging()
 	} else {
 		var xs, ys []float64
+		like := true
 		for _, s := range r.ScenarioMetrics {
-			if s.Hedged != nil && s.Unhedged.CVaR95 > 0 {
-				xs, ys = append(xs, s.FXVol), append(ys, 1-s.Hedged.CVaR95/s.Unhedged.CVaR95)
+			base := s.Unhedged.CVaR95
+			if s.UnhedgedOnHedgePaths != nil {
+				base = s.UnhedgedOnHedgePaths.CVaR95
+			} else {
+				like = false
+			}
+			if s.Hedged != nil && base > 0 {
+				xs, ys = append(xs, s.FXVol), append(ys, 1-s.Hedged.CVaR95/base)
 			}
 		}
 		c.SVG = template.HTML(scatterChart(c.ID, c.Title, "scenario FX vol (annualised)", "CVaR 95 reduction at 1y", fmtPct, fmtPct, xs, ys, colHedged, "one scenario"))
 		c.Caption = fmt.Sprintf("One point per scenario (%d of %d with a positive unhedged CVaR 95): its FX vol against 1 - hedged CVaR 95 / unhedged CVaR 95, "+
-			"hedged being the recommended programme on the scenario's %d hedge paths and unhedged the scenario's CVaR 95 on all its %d paths.", len(xs), n, r.HedgePaths, r.Paths)
+			"hedged being the recommended programme on the scenario's %d hedge paths", len(xs), n, r.HedgePaths)
+		if like {
+			c.Caption += " and unhedged the same paths without hedges."
+		} else {
+			c.Caption += fmt.Sprintf(" and unhedged the scenario's CVaR 95 on all its %d paths.", r.Paths)
+		}
 	}
 	out = append(out, c)
 

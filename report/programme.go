@@ -183,5 +183,8 @@ func (r *Report) AddOnPaths(unhedged, rec *agents.OnPaths) {
 		if i < len(rec.ByScenario) && rec.ByScenario[i] != nil {
 			r.ScenarioMetrics[i].Hedged = programmeMetrics(rec.ByScenario[i][h])
 		}
+		if i < len(unhedged.ByScenario) && unhedged.ByScenario[i] != nil {
+			r.ScenarioMetrics[i].UnhedgedOnHedgePaths = programmeMetrics(unhedged.ByScenario[i][h])
+		}
 	}
 }

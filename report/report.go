@@ -112,8 +112,10 @@ type ScenarioMetric struct {
 	Breakdown     bool         `json:"correlation_breakdown"`
 	Unhedged      risk.Metrics `json:"unhedged"`
 	// Hedged holds the recommended programme's one-year metrics on the
-	// scenario's hedge paths.
-	Hedged *ProgrammeMetrics `json:"hedged,omitempty"`
+	// scenario's hedge paths, and UnhedgedOnHedgePaths the same paths
+	// without hedges (the like-for-like comparison).
+	Hedged               *ProgrammeMetrics `json:"hedged,omitempty"`
+	UnhedgedOnHedgePaths *ProgrammeMetrics `json:"unhedged_on_hedge_paths,omitempty"`
 	// ByHorizon holds the scenario's metrics at every horizon of the
 	// report's by_horizon, in the same order.
 	ByHorizon []risk.Metrics `json:"by_horizon"`

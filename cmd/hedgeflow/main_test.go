@@ -59,6 +59,9 @@ func TestRunWritesReport(t *testing.T) {
 	if strings.Contains(stdout, "pricing partitions") || strings.Contains(stdout, "\r") {
 		t.Errorf("progress bar written to a non-terminal:\n%q", stdout)
 	}
+	if st, err := os.Stat(filepath.Join(out, "report.html")); err != nil || st.Size() < 10000 {
+		t.Errorf("report.html missing or tiny: %v", err)
+	}
 	b, err := os.ReadFile(filepath.Join(out, "report.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -225,7 +225,7 @@ func printSummary(w io.Writer, r *report.Report, path string) {
 	} else if r.HedgingError != "" {
 		fmt.Fprintf(w, "\nHedging failed: %s\n", r.HedgingError)
 	}
-	fmt.Fprintf(w, "\nreport: %s (%.1f s: pricing %.1f s, hedging %.1f s)\n", path, r.Timing.TotalSeconds, r.Timing.PricingSeconds, r.Timing.HedgingSeconds)
+	fmt.Fprintf(w, "\nreport: %s and %s (%.1f s: pricing %.1f s, hedging %.1f s)\n", path, filepath.Join(filepath.Dir(path), "report.html"), r.Timing.TotalSeconds, r.Timing.PricingSeconds, r.Timing.HedgingSeconds)
 }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
