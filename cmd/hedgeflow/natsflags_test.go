@@ -52,7 +52,7 @@ func runInProcess(t *testing.T, args ...string) (code int, output, reportJSON st
 	var o, e bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	all := append([]string{"run", "--scenarios", "6", "--paths", "20", "--partition-size", "3", "--workers", "1", "-v", "--out", out}, args...)
+	all := append([]string{"run", "--scenarios", "6", "--paths", "20", "--partition-size", "3", "--workers", "1", "--no-hedging", "-v", "--out", out}, args...)
 	code = realMain(ctx, all, strings.NewReader(""), &o, &e)
 	b, _ := os.ReadFile(filepath.Join(out, "report.json"))
 	return code, o.String() + e.String(), string(b)

@@ -154,7 +154,7 @@ func reportNumbers(t *testing.T, dir string) string {
 	return string(out)
 }
 
-var smallRun = []string{"--scenarios", "30", "--paths", "40", "--partition-size", "2"}
+var smallRun = []string{"--scenarios", "30", "--paths", "40", "--partition-size", "2", "--no-hedging"}
 
 // referenceNumbers runs the same small run on the embedded server.
 func referenceNumbers(t *testing.T) string {

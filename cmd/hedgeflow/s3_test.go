@@ -37,7 +37,7 @@ func TestRunUploadsReportToS3(t *testing.T) {
 	var o, e bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	code := realMain(ctx, []string{"run", "--scenarios", "6", "--paths", "20", "--workers", "1", "--run-id", "s3run", "-v",
+	code := realMain(ctx, []string{"run", "--scenarios", "6", "--paths", "20", "--workers", "1", "--no-hedging", "--run-id", "s3run", "-v",
 		"--out", out, "--s3-bucket", "reports", "--s3-prefix", "pension/", "--s3-endpoint", srv.URL}, strings.NewReader(""), &o, &e)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, o.String(), e.String())
@@ -67,7 +67,7 @@ func TestRunUploadsReportToS3(t *testing.T) {
 	// report is written locally.
 	o.Reset()
 	e.Reset()
-	code = realMain(ctx, []string{"run", "--scenarios", "6", "--paths", "20", "--workers", "1", "--run-id", "s3run2",
+	code = realMain(ctx, []string{"run", "--scenarios", "6", "--paths", "20", "--workers", "1", "--no-hedging", "--run-id", "s3run2",
 		"--out", t.TempDir(), "--s3-bucket", "missing", "--s3-endpoint", srv.URL}, strings.NewReader(""), &o, &e)
 	if code != 1 || !strings.Contains(e.String(), "not uploaded") || !strings.Contains(e.String(), "s3://missing/hedgeflow/s3run2/report.json") {
 		t.Errorf("missing bucket: exit %d\n%s", code, e.String())
