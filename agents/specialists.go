@@ -617,6 +617,14 @@ func execKind(h *sim.Hedge) (execution.Kind, float64) {
 			return execution.CDSIndexHY, 5
 		}
 		return execution.CDSIndexIG, 5
+	case sim.FRAPayer, sim.FRAReceiver:
+		return execution.IRS, 2
+	case sim.XCCYSwap:
+		return execution.IRS, 5 // a cross-currency swap trades like a swap of its tenor, with wider spreads in practice
+	case sim.BondFuture:
+		return execution.BondFuture, 10
+	case sim.TrancheProtection:
+		return execution.Tranche, 5
 	}
 	return execution.EquityIndexOption, 1
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/hedgeflow/hedgeflow/pricing/credit"
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 )
@@ -31,6 +32,21 @@ import (
 //     of that factor at the index's rating (BBB for IG, B for HY).
 //   - equity_put: buy a one-year put on the equity market of Ccy at
 //     Strike × forward.
+//   - fra_payer / fra_receiver: pay (receive) today's forward rate on a
+//     six-month period starting at Expiry (1 or 2 years), settled at its
+//     start.
+//   - bond_future: long a 10-year government bond future of Ccy, its
+//     cheapest-to-deliver taken as a 6% semi-annual 10-year bond (the
+//     standard notional coupon); P&L is the change in its price.
+//   - xccy_swap: a five-year fixed-fixed cross-currency swap receiving USD
+//     and paying Ccy (both at par today, notionals exchanged at the start
+//     and the end); it hedges FX like a forward and carries both curves.
+//     Cross-currency basis is not modelled (zero).
+//   - tranche_protection: buy five-year protection on the CDX IG 0-3%
+//     (equity) or 3-7% (mezzanine) tranche, valued as its Vasicek
+//     large-pool expected loss (base correlation 0.30) at the index's
+//     default probability, zero-rate upfront convention: P&L is the change
+//     in expected tranche loss, realised losses included.
 //
 // Premiums are priced at today's implied vols from the market snapshot;
 // values at the horizon at the scenario's own vols.
@@ -56,10 +72,16 @@ const (
 	SwaptionPayer
 	CDSIndex
 	EquityPut
+	FRAPayer
+	FRAReceiver
+	BondFuture
+	XCCYSwap
+	TrancheProtection
 )
 
 var hedgeKindNames = [...]string{"fx_forward", "fx_put", "risk_reversal", "seagull", "swap_receiver", "swap_payer",
-	"swaption_receiver", "swaption_payer", "cds_index", "equity_put"}
+	"swaption_receiver", "swaption_payer", "cds_index", "equity_put", "fra_payer", "fra_receiver", "bond_future",
+	"xccy_swap", "tranche_protection"}
 
 func (k HedgeKind) String() string {
 	if int(k) < len(hedgeKindNames) {
@@ -277,6 +299,85 @@ func (m *Model) buildHedges(mk *market.Snapshot) {
 			m.hedges = append(m.hedges, h)
 		}
 	}
+	// FRAs, bond futures and cross-currency swaps per rate currency.
+	for bi := range m.blocks {
+		bl := &m.blocks[bi]
+		c := bl.ccy
+		z := mk.Curves[c]
+		df := func(t float64) float64 { return math.Exp(-z.Rate(t) * t) }
+		for _, start := range []float64{1, 2} {
+			fwdRate := (df(start)/df(start+0.5) - 1) / 0.5
+			for _, pay := range []bool{true, false} {
+				h := Hedge{AssetClass: "rates", Underlying: c.String() + " FRA", Tenor: fmt.Sprintf("%gx%gm", 12*start, 12*start+6),
+					Ccy: c, block: bi, fx: bl.fx, expiry: start, tenor: 0.5, fwd: fwdRate, Kind: FRAPayer}
+				h.ID = fmt.Sprintf("fra_payer_%s_%gy", c, start)
+				h.Delta = -0.5 * df(start+0.5) * 1e-4
+				if !pay {
+					h.Kind, h.ID, h.Delta = FRAReceiver, fmt.Sprintf("fra_receiver_%s_%gy", c, start), -h.Delta
+				}
+				h.CostBps = bidAskSwap + collateral + cpCharge
+				m.hedges = append(m.hedges, h)
+			}
+		}
+		// Bond future: a 6% 10-year bond's price per unit face today.
+		p0 := 0.0
+		for k := 1; k <= 20; k++ {
+			p0 += 0.03 * df(0.5*float64(k))
+		}
+		p0 += df(10)
+		bf := Hedge{ID: "bond_future_" + c.String() + "_10y", AssetClass: "rates", Kind: BondFuture, Underlying: c.String() + " 10y government future",
+			Tenor: "10y", Ccy: c, block: bi, fx: bl.fx, tenor: 10, fwd: p0, coup: 0.06}
+		bf.Delta = 0
+		for k := 1; k <= 20; k++ {
+			t := 0.5 * float64(k)
+			cf := 0.03
+			if k == 20 {
+				cf += 1
+			}
+			bf.Delta += cf * df(t) * t * 1e-4 / p0
+		}
+		bf.CostBps = 0.5 + collateral // exchange-traded: no counterparty charge
+		m.hedges = append(m.hedges, bf)
+		// Cross-currency swap against USD.
+		if c != market.USD && m.blocks[0].ccy == market.USD {
+			ann := func(d func(float64) float64) float64 {
+				s := 0.0
+				for k := 1; k <= 10; k++ {
+					s += 0.5 * d(0.5*float64(k))
+				}
+				return s
+			}
+			usd := mk.Curves[market.USD]
+			dfu := func(t float64) float64 { return math.Exp(-usd.Rate(t) * t) }
+			cu, cf := (1-dfu(5))/ann(dfu), (1-df(5))/ann(df)
+			x := Hedge{ID: "xccy_swap_" + c.String() + "USD_5y", AssetClass: "fx", Kind: XCCYSwap, Underlying: c.String() + "USD",
+				Tenor: "5y", Ccy: c, block: bi, fx: bl.fx, tenor: 5, fwd: cf, rate: cu, Delta: -1}
+			carryBps := math.Max(0, (mk.Curves[c].Rate(5)-usd.Rate(5))*1e4)
+			x.CostBps = 2*bidAskSwap + carryBps + collateral + cpCharge
+			m.hedges = append(m.hedges, x)
+		}
+	}
+	// Tranche protection on CDX IG, when the fund holds credit.
+	if len(m.credits) > 0 {
+		s0 := mk.IndexSpread[market.CDXIG]
+		for _, tr := range []struct {
+			a, d float64
+			name string
+		}{{0, 0.03, "equity"}, {0.03, 0.07, "mezzanine"}} {
+			pd := 1 - math.Exp(-s0/(1-0.40)*5)
+			el, err := credit.TrancheLoss(tr.a, tr.d, pd, 0.30, 0.30, 0.40)
+			if err != nil {
+				continue
+			}
+			h := Hedge{ID: "tranche_protection_CDX_IG_" + tr.name, AssetClass: "credit", Kind: TrancheProtection,
+				Underlying: "CDX_IG " + tr.name + fmt.Sprintf(" %g-%g%%", 100*tr.a, 100*tr.d), Tenor: "5y", Ccy: market.USD, fx: -1,
+				credit: len(m.credits) - 1, beta: 1, idxRating: market.BBB, tenor: 5, recovery: 0.40, fwd: s0,
+				strike: [3]float64{tr.a, tr.d}, Premium: el}
+			h.Delta = el * 1e-4 / s0 // rough CS01-like sensitivity per bp of index spread
+			h.CostBps = el/5*1e4*(1+optionBidAsk) + collateral + cpCharge
+			m.hedges = append(m.hedges, h)
+		}
+	}
 	// Equity puts on every equity market held.
 	for c := range market.NumCcy {
 		e := m.eqOf[c]
@@ -405,6 +506,83 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 				dr = fastNormCDF((m.pdQ[st][h.idxRating] + math.Sqrt(d.AssetCorr)*y/sdv) / math.Sqrt(1-d.AssetCorr))
 			}
 			v = (val - h.Premium - h.coup*t + (1-h.recovery)*dr) * fxRel(h.fx)
+		case FRAPayer, FRAReceiver, BondFuture, XCCYSwap:
+			bl := &m.blocks[h.block]
+			hd := &bl.hz[st]
+			dfAt := func(b int, tau float64) float64 {
+				if tau <= 1e-9 {
+					return 1
+				}
+				hdb := &m.blocks[b].hz[st]
+				i := liveIndex(hdb, tau) - 1
+				if i < 0 {
+					return 1
+				}
+				return s.hdf[b][i]
+			}
+			switch h.Kind {
+			case FRAPayer, FRAReceiver:
+				// Settled at its start: the fixing's payoff, discounted from
+				// the end of the period.
+				st0 := h.expiry - t
+				d0, d1 := dfAt(h.block, math.Max(st0, 0)), dfAt(h.block, st0+h.tenor)
+				f := (d0/d1 - 1) / h.tenor
+				v = h.tenor * (f - h.fwd) * d1
+				if h.Kind == FRAReceiver {
+					v = -v
+				}
+				v *= fxRel(h.fx)
+			case BondFuture:
+				p := 0.0
+				for k := 1; k <= 20; k++ {
+					tk := 0.5*float64(k) - t
+					if tk <= 1e-9 {
+						p += 0.03 // coupons received by the horizon
+						continue
+					}
+					cf := 0.03
+					if k == 20 {
+						cf += 1
+					}
+					p += cf * dfAt(h.block, tk)
+				}
+				v = (p/h.fwd - 1) * fxRel(h.fx)
+			case XCCYSwap:
+				usdLeg, fLeg := 0.0, 0.0
+				for k := 1; k <= 10; k++ {
+					tk := 0.5*float64(k) - t
+					if tk <= 1e-9 {
+						usdLeg += 0.5 * h.rate
+						fLeg += 0.5 * h.fwd
+						continue
+					}
+					usdLeg += 0.5 * h.rate * dfAt(0, tk)
+					fLeg += 0.5 * h.fwd * dfAt(h.block, tk)
+				}
+				usdLeg += dfAt(0, 5-t)
+				fLeg += dfAt(h.block, 5-t)
+				v = (usdLeg - 1) - fxRel(h.fx)*(fLeg-1) - (fxRel(h.fx) - 1)
+				_ = hd
+			}
+		case TrancheProtection:
+			sv := sp.CreditVol * h.beta
+			y := x[m.creditIdx[h.credit]]
+			spr := h.fwd * exp(h.beta*y-0.5*sv*sv*m.spreadVar[st])
+			rem := h.tenor - t
+			// Realised pool loss to the horizon (Vasicek default rate at the
+			// index rating) and expected tranche loss over what remains.
+			dr := 0.0
+			if sdv := sp.CreditVol * math.Sqrt(m.spreadVar[st]); sdv > 0 && !m.cfg.Dynamics.NoDefaults {
+				d := &m.cfg.Dynamics
+				dr = fastNormCDF((m.pdQ[st][h.idxRating] + math.Sqrt(d.AssetCorr)*y/sdv) / math.Sqrt(1-d.AssetCorr))
+			}
+			pdRem := 1 - math.Exp(-spr/(1-h.recovery)*rem)
+			pd := dr + (1-dr)*pdRem
+			el, err := credit.TrancheLoss(h.strike[0], h.strike[1], math.Min(math.Max(pd, 1e-9), 1-1e-9), 0.30, 0.30, h.recovery)
+			if err != nil {
+				el = h.Premium
+			}
+			v = el - h.Premium
 		case EquityPut:
 			rel := exp(x[h.eq])
 			k := h.strike[0] * h.fwd

@@ -39,7 +39,8 @@ func TestHedgeCatalogue(t *testing.T) {
 	// swaptions in USD, EUR, GBP; four credit indices; puts on seven
 	// equity markets.
 	want := map[HedgeKind]int{FXForward: 6, FXPut: 12, RiskReversal: 6, Seagull: 6, SwapReceiver: 24, SwapPayer: 24,
-		SwaptionReceiver: 27, SwaptionPayer: 9, CDSIndex: 4, EquityPut: 14}
+		SwaptionReceiver: 27, SwaptionPayer: 9, CDSIndex: 4, EquityPut: 14,
+		FRAPayer: 6, FRAReceiver: 6, BondFuture: 3, XCCYSwap: 2, TrancheProtection: 2}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s hedges, want %d", kinds[k], k, n)
@@ -222,5 +223,59 @@ func TestProgrammeOnPaths(t *testing.T) {
 	}
 	if err := s.SetProgramme(x[:3]); err == nil {
 		t.Error("a programme of the wrong length was accepted")
+	}
+}
+
+// With every vol at zero and the dynamics off, every linear hedge's P&L is
+// zero: its whole unshocked-path value is carry, which is removed.
+func TestLinearHedgesZeroOnUnshockedPath(t *testing.T) {
+	p, mk := sample(t)
+	m, err := NewModel(p, mk, Config{Paths: 2, HedgePaths: 2, Dynamics: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Result
+	if err := m.NewSim().Simulate(scenario.Params{Regime: scenario.Normal}, 1, &r); err != nil {
+		t.Fatal(err)
+	}
+	for j, h := range m.Hedges() {
+		if h.linear && math.Abs(r.HedgePnL[j]) > 1e-12 {
+			t.Errorf("%s: P&L %v on the unshocked path", h.ID, r.HedgePnL[j])
+		}
+	}
+}
+
+// A cross-currency swap receiving USD hedges FX like a forward: their P&L
+// correlate strongly across paths; a receiver FRA and a payer FRA are exact
+// opposites; a bond future gains when its currency's rates fall, like a
+// receiver swap.
+func TestNewHedgesBehave(t *testing.T) {
+	m := sampleModel(t, Config{Paths: 400, HedgePaths: 400})
+	var r Result
+	if err := m.NewSim().Simulate(midScenario, 5, &r); err != nil {
+		t.Fatal(err)
+	}
+	col := func(id string) []float64 {
+		j := hedgeIndex(t, m, id)
+		out := make([]float64, r.HedgePaths)
+		for p := range out {
+			out[p] = r.HedgePnL[p*r.Hedges+j]
+		}
+		return out
+	}
+	if c := stat.Correlation(col("xccy_swap_EURUSD_5y"), col("fx_forward_EUR"), nil); c < 0.9 {
+		t.Errorf("xccy and forward correlate %.3f, want > 0.9", c)
+	}
+	pay, rec := col("fra_payer_USD_2y"), col("fra_receiver_USD_2y")
+	for p := range pay {
+		if math.Abs(pay[p]+rec[p]) > 1e-15 {
+			t.Fatalf("path %d: FRA payer %v, receiver %v", p, pay[p], rec[p])
+		}
+	}
+	if c := stat.Correlation(col("bond_future_USD_10y"), col("swap_receiver_USD_10y"), nil); c < 0.9 {
+		t.Errorf("bond future and 10y receiver correlate %.3f, want > 0.9", c)
+	}
+	if c := stat.Correlation(col("tranche_protection_CDX_IG_mezzanine"), col("cds_index_CDX_IG"), nil); c < 0.5 {
+		t.Errorf("mezzanine protection and index protection correlate %.3f, want > 0.5", c)
 	}
 }

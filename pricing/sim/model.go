@@ -504,7 +504,7 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 		m.buildHedges(mk)
 		for i := range m.hedges {
 			switch m.hedges[i].Kind {
-			case FXForward, SwapReceiver, SwapPayer, CDSIndex:
+			case FXForward, SwapReceiver, SwapPayer, CDSIndex, FRAPayer, FRAReceiver, BondFuture, XCCYSwap, TrancheProtection:
 				m.hedges[i].linear = true
 			}
 		}
