@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
@@ -130,7 +129,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	}
 	bd := b2i(sp.Breakdown)
 	d := len(m.kinds)
-	rng := rand.New(rand.NewPCG(scenario.Seeds(runSeed, sp.Index)))
+	rng := newRNG(scenario.Seeds(runSeed, sp.Index))
 	P := m.cfg.Paths
 	out.Reset(len(m.cfg.HorizonDays), P)
 	hp, nh := m.HedgePaths(), len(m.hedges)
@@ -168,7 +167,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			prev = day
 			sq := math.Sqrt(dt)
 			if !dyn.NoRegimeSwitching {
-				u := rng.Float64()
+				u := rng.float64()
 				row := &m.trans[st][regime]
 				next := scenario.Regime(0)
 				for next < scenario.NumRegime-1 && u >= row[next] {
@@ -178,7 +177,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			}
 			chol := m.chol[regime][bd]
 			for j := range d {
-				s.e[j] = rng.NormFloat64()
+				s.e[j] = rng.norm()
 			}
 			var sh [4]float64
 			for k := range sh {
@@ -207,14 +206,14 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			}
 			// Systemic spread jumps: Poisson count by inversion.
 			if nc > 0 && dyn.JumpIntensity[regime] > 0 {
-				u := rng.Float64()
+				u := rng.float64()
 				pk := m.noJump[st][regime]
 				lam := dyn.JumpIntensity[regime] * dt
 				cum := pk
 				for n := 1; u > cum && n < 50; n++ {
 					pk *= lam / float64(n)
 					cum += pk
-					jump := dyn.JumpMean + dyn.JumpStd*rng.NormFloat64()
+					jump := dyn.JumpMean + dyn.JumpStd*rng.norm()
 					for _, i := range m.creditIdx {
 						s.x[i] += jump
 					}
@@ -225,7 +224,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				ev := sp.EquityVol * sh[3] * a.Beta
 				tot := ev*ev + a.IdioVol*a.IdioVol
 				s.lnAlt[ai] += (m.usdRate+a.Beta*m.cfg.EquityRiskPremium-0.5*tot)*dt +
-					ev*sq*s.z[m.eqOf[a.Ccy]] + a.IdioVol*sq*rng.NormFloat64()
+					ev*sq*s.z[m.eqOf[a.Ccy]] + a.IdioVol*sq*rng.norm()
 			}
 			// GARCH(1,1) update of each class's variance multiplier from the
 			// class's mean squared shock, GJR leverage on equity.
