@@ -108,7 +108,9 @@ func (w *Worker) Run(ctx context.Context, n int) error {
 }
 
 func (w *Worker) loop(ctx, hctx context.Context, id int) error {
-	it, err := w.h.Pricing.Messages(jetstream.PullMaxMessages(1))
+	// Short pull expiry and heartbeat: a pull lost with a consumer leader
+	// that died is noticed and re-issued in seconds, not half a minute.
+	it, err := w.h.Pricing.Messages(jetstream.PullMaxMessages(1), jetstream.PullExpiry(5*time.Second), jetstream.PullHeartbeat(2*time.Second))
 	if err != nil {
 		return fmt.Errorf("consumers: worker %d: %w", id, err)
 	}
