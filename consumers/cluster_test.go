@@ -363,7 +363,10 @@ func TestClusterNodeKilledDuringRun(t *testing.T) {
 				t.Errorf("run with a node killed differs from the single-server run")
 			}
 			if victim == "stream leader" {
-				si, err := h.JS.Stream(ctx, streams.ScenarioStream)
+				// h may be connected through the killed node: ask briefly.
+				qctx, qcancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer qcancel()
+				si, err := h.JS.Stream(qctx, streams.ScenarioStream)
 				if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 					t.Fatal(err)
 				}
