@@ -73,11 +73,13 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 		if !ok {
 			return
 		}
-		raw, err := a.h.JS.Stream(ctx, streams.ScenarioStream)
+		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		raw, err := a.h.JS.Stream(actx, streams.ScenarioStream)
 		if err != nil {
 			return
 		}
-		sm, err := raw.GetMsg(ctx, adv.StreamSeq)
+		sm, err := raw.GetMsg(actx, adv.StreamSeq)
 		if err != nil {
 			return
 		}
@@ -159,7 +161,7 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 				return nil, fmt.Errorf("aggregator: result %s: %w", m.Subject(), err)
 			}
 			if r.ResultBlob != "" {
-				b, err := a.h.Blobs.GetBytes(ctx, r.ResultBlob)
+				b, err := a.getBlob(ctx, r.ResultBlob)
 				if err != nil {
 					return nil, fmt.Errorf("aggregator: fetching %s: %w", r.ResultBlob, err)
 				}
@@ -181,7 +183,7 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 			}
 			data := r.Data
 			if r.Blob != "" {
-				if data, err = a.h.Blobs.GetBytes(ctx, r.Blob); err != nil {
+				if data, err = a.getBlob(ctx, r.Blob); err != nil {
 					return nil, fmt.Errorf("aggregator: fetching %s: %w", r.Blob, err)
 				}
 			}
@@ -216,26 +218,68 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 	return col, nil
 }
 
+// stateTimeout bounds each request of a state update: a KV request sent
+// while its stream elects a new leader can go unanswered, and the run's own
+// context has no deadline.
+const stateTimeout = 3 * time.Second
+
 // setState applies f to the run's state with compare-and-set, retrying on
-// conflicts with other writers.
+// conflicts with other writers and on requests lost in a leader election.
+// The state is the run's progress record; aggregation does not wait on it
+// beyond these retries.
 func (a *Aggregator) setState(ctx context.Context, f func(*streams.RunState)) {
-	for range 10 {
-		e, err := a.h.Runs.Get(ctx, a.spec.RunID)
+	for attempt := range 10 {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		rctx, cancel := context.WithTimeout(ctx, stateTimeout)
+		e, err := a.h.Runs.Get(rctx, a.spec.RunID)
 		if err != nil {
-			return
+			cancel()
+			continue
 		}
 		var s streams.RunState
 		if streams.Decode(e.Value(), &s) != nil {
+			cancel()
 			return
 		}
 		f(&s)
 		s.Updated = time.Now().UTC()
 		b, err := streams.Encode(&s)
 		if err != nil {
+			cancel()
 			return
 		}
-		if _, err := a.h.Runs.Update(ctx, a.spec.RunID, b, e.Revision()); err == nil {
+		_, err = a.h.Runs.Update(rctx, a.spec.RunID, b, e.Revision())
+		cancel()
+		if err == nil {
 			return
 		}
 	}
+}
+
+// getBlob fetches an object, retrying requests lost in a leader election.
+func (a *Aggregator) getBlob(ctx context.Context, name string) ([]byte, error) {
+	var err error
+	for attempt := range 5 {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+		rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		var b []byte
+		b, err = a.h.Blobs.GetBytes(rctx, name)
+		cancel()
+		if err == nil {
+			return b, nil
+		}
+	}
+	return nil, err
 }

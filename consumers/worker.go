@@ -169,7 +169,11 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, pricers map[stri
 			return err
 		}
 	}
-	rm, err := w.models.get(ctx, p.RunID)
+	// Every request below has its own deadline: one sent while a stream
+	// elects a new leader can go unanswered, and ctx has none.
+	mctx, mcancel := context.WithTimeout(ctx, 10*time.Second)
+	rm, err := w.models.get(mctx, p.RunID)
+	mcancel()
 	if err != nil {
 		_ = msg.NakWithDelay(2 * time.Second)
 		return err
@@ -214,7 +218,10 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, pricers map[stri
 	}
 	if int64(len(body)) > limit {
 		name := streams.BlobName(p.RunID, p.Index)
-		if err := streams.PutBlob(ctx, w.h, name, data); err != nil {
+		bctx, bcancel := context.WithTimeout(ctx, 30*time.Second)
+		err := streams.PutBlob(bctx, w.h, name, data)
+		bcancel()
+		if err != nil {
 			_ = msg.NakWithDelay(time.Second)
 			return fmt.Errorf("storing %s: %w", name, err)
 		}
@@ -225,7 +232,10 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, pricers map[stri
 	}
 	if int64(len(body)) > limit {
 		name := streams.BlobName(p.RunID, p.Index) + ".result"
-		if err := streams.PutBlob(ctx, w.h, name, body); err != nil {
+		bctx, bcancel := context.WithTimeout(ctx, 30*time.Second)
+		err := streams.PutBlob(bctx, w.h, name, body)
+		bcancel()
+		if err != nil {
 			_ = msg.NakWithDelay(time.Second)
 			return fmt.Errorf("storing %s: %w", name, err)
 		}
@@ -234,8 +244,11 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, pricers map[stri
 			return err
 		}
 	}
-	if _, err := w.h.JS.PublishMsg(ctx, &nats.Msg{Subject: streams.ResultSubject(p.RunID), Data: body},
-		jetstream.WithMsgID(streams.MsgID(p.RunID, p.Index))); err != nil {
+	pctx, pcancel := context.WithTimeout(ctx, 10*time.Second)
+	_, err = w.h.JS.PublishMsg(pctx, &nats.Msg{Subject: streams.ResultSubject(p.RunID), Data: body},
+		jetstream.WithMsgID(streams.MsgID(p.RunID, p.Index)))
+	pcancel()
+	if err != nil {
 		_ = msg.NakWithDelay(time.Second)
 		return fmt.Errorf("publishing result: %w", err)
 	}
@@ -244,5 +257,7 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, pricers map[stri
 			return errDied
 		}
 	}
-	return msg.DoubleAck(ctx)
+	actx, acancel := context.WithTimeout(ctx, 10*time.Second)
+	defer acancel()
+	return msg.DoubleAck(actx)
 }
