@@ -313,7 +313,9 @@ var FrontierLambdas = []float64{0, 0.2, 0.4, 0.6, 0.8, 1}
 // them, the cost of robustness and the recommendation: the frontier point
 // with the least weight on the worst case (so the most median-efficient)
 // that captures at least RobustCapture of the robust programme's saving
-// in worst-scenario CVaR, among those within budget.
+// in worst-scenario CVaR and lowers funding-ratio vol, among those within
+// budget; failing that, the frontier point with the lowest funding-ratio
+// vol.
 func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programmes, error) {
 	pol.setDefaults()
 	if err := pol.validate(); err != nil {
@@ -385,12 +387,20 @@ func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programm
 		}
 		prog.Lambda = pt.Lambda
 		out.Frontier = append(out.Frontier, prog)
-		if chosen < 0 && unhedgedEval.WorstCVaR-pt.Result.Metrics.WorstCVaR >= need && pt.Result.CostPerYear <= pr.p.Budget*(1+1e-9) {
+		if chosen < 0 && unhedgedEval.WorstCVaR-pt.Result.Metrics.WorstCVaR >= need && pt.Result.CostPerYear <= pr.p.Budget*(1+1e-9) &&
+			prog.Metrics.FundingRatioVol < out.Unhedged.FundingRatioVol {
 			chosen = i
 		}
 	}
 	if chosen < 0 {
-		chosen = len(pts) - 1
+		// No point both captures the tail saving and lowers funding-ratio
+		// vol: take the one with the lowest funding-ratio vol.
+		chosen = 0
+		for i, p := range out.Frontier {
+			if p.Metrics.FundingRatioVol < out.Frontier[chosen].Metrics.FundingRatioVol {
+				chosen = i
+			}
+		}
 	}
 	out.Recommended = out.Frontier[chosen]
 	out.Recommended.Name = "recommended"
