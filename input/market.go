@@ -12,7 +12,7 @@ import (
 
 type marketFile struct {
 	Date       *string              `yaml:"date"`
-	Source     string               `yaml:"source"`
+	Source     string               `yaml:"source,omitempty"`
 	Curves     map[string]curveFile `yaml:"curves"`
 	FX         map[string]float64   `yaml:"fx_usd_per_unit"`
 	SpreadsBps map[string]float64   `yaml:"credit_spreads_bps"`
@@ -25,7 +25,7 @@ type marketFile struct {
 type curveFile struct {
 	Tenors []float64 `yaml:"tenors_years"`
 	Zero   []float64 `yaml:"zero_rates_pct"`
-	Note   string    `yaml:"note"`
+	Note   string    `yaml:"note,omitempty"`
 }
 
 // ReadMarket reads and validates a market snapshot file.

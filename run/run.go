@@ -58,6 +58,10 @@ type Options struct {
 	HorizonDays   []int  // default 21, 63, 126, 252
 	Threshold     float64
 
+	// Conn, when set, is the connection to use (a long-running service's);
+	// Execute neither closes nor drains it. NATSURL and StoreDir are then
+	// ignored.
+	Conn     *nats.Conn
 	NATSURL  string        // external server; empty starts an embedded one
 	NATSOpts []nats.Option // extra connection options (credentials, TLS)
 	StoreDir string        // embedded server's store; empty for a temporary one
@@ -295,6 +299,9 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 
 // connect starts the embedded server or dials the external one.
 func connect(o Options) (*nats.Conn, func(), error) {
+	if o.Conn != nil {
+		return o.Conn, func() {}, nil
+	}
 	if o.NATSURL != "" {
 		opts := append([]nats.Option{nats.Name("hedgeflow run")}, o.NATSOpts...)
 		nc, err := nats.Connect(o.NATSURL, opts...)
