@@ -76,6 +76,9 @@ type Options struct {
 	NoHedging bool
 	// Reasoner decides for the agents; nil is the deterministic one.
 	Reasoner reasoner.Reasoner
+	// OnResult, if set, receives the run's numbers before Execute returns
+	// (the recalibrator keeps them to re-optimise when prices move).
+	OnResult func(*Result)
 
 	cfg *runconfig.Config
 }
@@ -294,7 +297,21 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 	rep.Timing.HedgingSeconds = hedgeSecs
 	rep.Timing.PricingSeconds = pricing.Seconds()
 	rep.Timing.TotalSeconds = time.Since(start).Seconds()
+	if o.OnResult != nil {
+		o.OnResult(&Result{Spec: spec, Collected: col, Model: rm.Model, Programmes: progs, Policy: o.Policy, Report: rep})
+	}
 	return rep, nil
+}
+
+// Result is what a run computed, beyond its report: the scenario set's
+// numbers that a recalibration re-uses.
+type Result struct {
+	Spec       streams.RunSpec
+	Collected  *consumers.Collected
+	Model      *sim.Model
+	Programmes *agents.Programmes // nil with NoHedging or a failed optimisation
+	Policy     agents.Policy
+	Report     *report.Report
 }
 
 // connect starts the embedded server or dials the external one.
