@@ -473,7 +473,7 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 				if h.Kind == SwapPayer {
 					v = -v
 				}
-				v += h.carry
+				v = (v + h.carry) * fxRel(h.fx)
 			default:
 				recv := h.Kind == SwaptionReceiver
 				st0, end := h.expiry-t, h.expiry+h.tenor-t
@@ -489,9 +489,10 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 					f := (dfAt(st0) - dfAt(end)) / a
 					v = a * bachelier(f, h.fwd, sp.IRVol*math.Sqrt(s.h[1]), st0, recv)
 				}
-				v -= h.Premium
+				// The premium was paid today, in USD at today's rate: it
+				// does not move with the currency.
+				v = v*fxRel(h.fx) - h.Premium
 			}
-			v *= fxRel(h.fx)
 		case CDSIndex:
 			sv := sp.CreditVol * h.beta
 			y := x[m.creditIdx[h.credit]]
