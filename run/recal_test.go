@@ -1,0 +1,162 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hedgeflow/hedgeflow/input"
+	"github.com/hedgeflow/hedgeflow/pricing/market"
+	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// The recalibrator makes a first recommendation, ignores moves below the
+// thresholds, re-uses the paths when only implied vols moved (and then
+// agrees with a fresh run on the new market with the same seed), and
+// simulates again when spot moved.
+func TestRecalibrator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hedged runs")
+	}
+	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	nc, err := srv.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+
+	base := sampleOptions()
+	base.NoHedging = false
+	base.Scenarios, base.Paths, base.Conn = 20, 50, nc
+	recs := make(chan *streams.Recommendation, 16)
+	r, err := NewRecalibrator(RecalOptions{Base: base, OnRecommendation: func(x *streams.Recommendation) { recs <- x }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	next := func(what string) *streams.Recommendation {
+		t.Helper()
+		select {
+		case x := <-recs:
+			return x
+		case err := <-done:
+			t.Fatalf("%s: recalibrator stopped: %v", what, err)
+		case <-ctx.Done():
+			t.Fatalf("%s: no recommendation", what)
+		}
+		return nil
+	}
+	first := next("first")
+	if first.Mode != "run" || first.Seq != 1 || len(first.Lines) == 0 || first.BaseRunID == "" {
+		t.Fatalf("first recommendation: %+v", first)
+	}
+	h, err := streams.Bind(ctx, js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := streams.LatestRecommendation(ctx, h); err != nil || got.Seq != 1 {
+		t.Fatalf("latest in KV: %+v, %v", got, err)
+	}
+
+	_, kv, err := streams.EnsureMarket(ctx, js, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := input.ParseMarket("m", base.MarketYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2025, 1, 2, 14, 0, 0, 0, time.UTC)
+	pub := func(q streams.Quote) {
+		t.Helper()
+		if err := streams.PublishQuote(ctx, js, kv, &q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Below the 0.5-point threshold: nothing. Then past it: a
+	// recommendation whose move is measured from the last recommendation's
+	// market (the two moves add up).
+	pub(streams.Quote{Time: t0, Kind: streams.KindFXVol, Key: "EUR", Value: mk.FXVol[market.EUR] + 0.003})
+	pub(streams.Quote{Time: t0.Add(time.Minute), Kind: streams.KindFXVol, Key: "EUR", Value: mk.FXVol[market.EUR] + 0.04})
+	pub(streams.Quote{Time: t0.Add(time.Minute), Kind: streams.KindSwaptionVol, Key: "USD", Value: mk.SwaptionVol[market.USD]*1e4 + 20})
+	rep := next("vol move")
+	if rep.Seq != 2 || rep.Mode != "reprice" {
+		t.Fatalf("after a vol move: seq %d mode %q, want 2 reprice", rep.Seq, rep.Mode)
+	}
+	var sawEUR bool
+	for _, m := range rep.Moves {
+		if m.Quantity == "fx.vol.EUR" {
+			sawEUR = true
+			if math.Abs(m.To-m.From-4) > 1e-9 {
+				t.Errorf("EUR vol move %v → %v, want 4 points", m.From, m.To)
+			}
+		}
+	}
+	if !sawEUR || rep.Why == "" || !strings.Contains(rep.Why, "fx.vol.EUR") || rep.LatencySeconds <= 0 {
+		t.Errorf("reprice recommendation: %+v", rep)
+	}
+
+	// The repriced programme is the one a fresh run on the new market finds.
+	mk1 := *mk
+	mk1.FXVol[market.EUR] += 0.04
+	mk1.SwaptionVol[market.USD] += 0.0020
+	y, err := input.MarshalMarket(&mk1, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := base
+	fresh.MarketYAML = y
+	var res *Result
+	fresh.OnResult = func(x *Result) { res = x }
+	if _, err := Execute(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	got := res.Programmes.Recommended
+	if rel := math.Abs(got.Metrics.CVaR95/rep.CVaR95 - 1); rel > 1e-4 {
+		t.Errorf("repriced CVaR95 %v, fresh run %v (rel %g)", rep.CVaR95, got.Metrics.CVaR95, rel)
+	}
+	if rel := math.Abs(got.CostBps/rep.CostBps - 1); rel > 1e-3 {
+		t.Errorf("repriced cost %v bp, fresh run %v bp", rep.CostBps, got.CostBps)
+	}
+	lines := map[string]float64{}
+	for _, l := range rep.Lines {
+		lines[l.ID] = l.NotionalUSD
+	}
+	for _, p := range got.Hedges {
+		if w, ok := lines[p.ID]; !ok || math.Abs(w-p.NotionalUSD) > 1e-3*math.Abs(p.NotionalUSD)+1e6 {
+			t.Errorf("%s: fresh run %v, repriced %v (present %v)", p.ID, p.NotionalUSD, w, ok)
+		}
+	}
+	if len(got.Hedges) != len(rep.Lines) {
+		t.Errorf("fresh run has %d lines, repriced %d", len(got.Hedges), len(rep.Lines))
+	}
+
+	// A spot move: the paths change, the scenarios are simulated again.
+	pub(streams.Quote{Time: t0.Add(2 * time.Minute), Kind: streams.KindFXSpot, Key: "EUR", Value: mk.FX[market.EUR] * 0.97})
+	rer := next("spot move")
+	if rer.Seq != 3 || rer.Mode != "rerun" || rer.BaseRunID == rep.BaseRunID {
+		t.Fatalf("after a spot move: seq %d mode %q base %s", rer.Seq, rer.Mode, rer.BaseRunID)
+	}
+	cancel()
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+		t.Errorf("recalibrator: %v", err)
+	}
+}
+
+func TestRecalibratorOptions(t *testing.T) {
+	if _, err := NewRecalibrator(RecalOptions{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("no connection: %v", err)
+	}
+}
