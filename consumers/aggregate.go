@@ -32,6 +32,12 @@ type Aggregator struct {
 	spec streams.RunSpec
 	// OnProgress, if set, is called after each new partition.
 	OnProgress func(done, total int)
+	// OnCaughtUp, if set, is called once, from Run, when the aggregator
+	// has read every result the stream held when Run started, with the
+	// partitions still missing in index order: a resumed run republishes
+	// those that were never published (deduplicated by message id if
+	// they were). It may publish but must not wait for results.
+	OnCaughtUp func(missing []int)
 }
 
 // NewAggregator returns an aggregator for the run of spec.
@@ -141,6 +147,28 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 	defer stopIt()
 
 	done := 0
+	caughtUp := func() {
+		if a.OnCaughtUp == nil {
+			return
+		}
+		var missing []int
+		for i, r := range col.Results {
+			if r == nil {
+				missing = append(missing, i)
+			}
+		}
+		a.OnCaughtUp(missing)
+		a.OnCaughtUp = nil
+	}
+	if a.OnCaughtUp != nil {
+		n, err := a.stored(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			caughtUp()
+		}
+	}
 	for done < spec.Partitions {
 		select {
 		case <-ctx.Done():
@@ -156,6 +184,10 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 				}
 				return nil, fmt.Errorf("aggregator: result stream closed")
 			}
+			// The last result stored so far: once it is counted, the
+			// missing partitions are known.
+			md, err := m.Metadata()
+			last := err == nil && md.NumPending == 0
 			var r streams.PartitionResult
 			if err := streams.Decode(m.Data(), &r); err != nil {
 				return nil, fmt.Errorf("aggregator: result %s: %w", m.Subject(), err)
@@ -179,6 +211,9 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 			}
 			if col.Results[r.Partition] != nil {
 				col.Duplicates++
+				if last {
+					caughtUp()
+				}
 				continue
 			}
 			data := r.Data
@@ -213,9 +248,28 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 			if a.OnProgress != nil {
 				a.OnProgress(done, spec.Partitions)
 			}
+			if last {
+				caughtUp()
+			}
 		}
 	}
 	return col, nil
+}
+
+// stored returns how many result messages of the run the stream holds.
+func (a *Aggregator) stored(ctx context.Context) (uint64, error) {
+	subj := streams.ResultSubject(a.spec.RunID)
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	st, err := a.h.JS.Stream(rctx, streams.ResultStream)
+	if err != nil {
+		return 0, fmt.Errorf("aggregator: %w", err)
+	}
+	info, err := st.Info(rctx, jetstream.WithSubjectFilter(subj))
+	if err != nil {
+		return 0, fmt.Errorf("aggregator: counting stored results: %w", err)
+	}
+	return info.State.Subjects[subj], nil
 }
 
 // stateTimeout bounds each request of a state update: a KV request sent

@@ -215,6 +215,23 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 		return nil, err
 	}
 
+	publish := func(ctx context.Context) error {
+		if err := producers.PublishRun(ctx, h, spec, parts); err != nil {
+			return err
+		}
+		o.Log.Info("run published", "run_id", o.RunID, "scenarios", o.Scenarios, "paths", o.Paths, "partitions", spec.Partitions)
+		return nil
+	}
+	return complete(ctx, &o, h, spec, rm, pf.Name, start, publish, nil)
+}
+
+// complete prices a run (with in-process workers if o asks for them),
+// aggregates its results and builds its report: the part of a run that
+// Execute and Resume share. publish, if not nil, publishes the run's
+// partitions once the workers are started; caughtUp, if not nil, is the
+// aggregator's OnCaughtUp.
+func complete(ctx context.Context, o *Options, h *streams.Handles, spec streams.RunSpec, rm *consumers.RunModel, pfName string, start time.Time,
+	publish func(context.Context) error, caughtUp func(missing []int)) (*report.Report, error) {
 	wctx, stopWorkers := context.WithCancel(ctx)
 	defer stopWorkers()
 	werr := make(chan error, 1)
@@ -227,11 +244,13 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 
 	agg := consumers.NewAggregator(h, spec)
 	agg.OnProgress = o.Progress
+	agg.OnCaughtUp = caughtUp
 	pricingStart := time.Now()
-	if err := producers.PublishRun(ctx, h, spec, parts); err != nil {
-		return nil, err
+	if publish != nil {
+		if err := publish(ctx); err != nil {
+			return nil, err
+		}
 	}
-	o.Log.Info("run published", "run_id", o.RunID, "scenarios", o.Scenarios, "paths", o.Paths, "partitions", spec.Partitions)
 	col, err := agg.Run(ctx)
 	if err != nil {
 		return nil, err
@@ -258,7 +277,7 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 			o.Log.Error("hedge optimisation failed", "err", hedgeErr)
 		}
 	}
-	rep, err := report.Build(col, rm.Model, pf.Name)
+	rep, err := report.Build(col, rm.Model, pfName)
 	if err != nil {
 		return nil, err
 	}
