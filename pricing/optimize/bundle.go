@@ -66,12 +66,20 @@ type bundleResult struct {
 // projects the best point found onto the level set {y ∈ X : c0_k + g_k·y <=
 // LB + 0.3·(UB - LB)} (a QP). It stops when UB - LB, a certified optimality
 // gap, is within tolerance. Both subproblems are solved by ipm.
-func level(md *model, ob objective, set bundleSettings, w *ipm) (bundleResult, error) {
+//
+// pool, when not nil, seeds the cut model with its newest cuts (global
+// minorants of the objective from earlier solves) and receives every new
+// cut. start, when not nil, is a point in x space to begin from: its
+// projection onto the feasible set.
+func level(md *model, ob objective, set bundleSettings, w *ipm, pool *CutPool, start []float64) (bundleResult, error) {
 	n, m := md.n, md.m
 	var res bundleResult
 	y := make([]float64, n)
 	if err := md.start(w, y); err != nil {
 		return res, err
+	}
+	if start != nil && n > 0 {
+		md.project(w, start, y)
 	}
 	x := make([]float64, m)
 	best := make([]float64, n)
@@ -104,6 +112,17 @@ func level(md *model, ob objective, set bundleSettings, w *ipm) (bundleResult, e
 		}
 		lp.f = md.f
 	}
+	if k0 := pool.Len() - n; pool.Len() > 0 {
+		for k := max(k0, 0); k < pool.Len(); k++ {
+			c0 := md.cut(pool.C0[k], pool.G[k*m:(k+1)*m], gy) / fs
+			for i := range gy {
+				gy[i] /= fs
+			}
+			pc0 = append(pc0, c0)
+			pg = append(pg, gy...)
+			age = append(age, 0)
+		}
+	}
 	nx := len(md.h)
 	for it := 1; it <= set.maxIter; it++ {
 		res.iters = it
@@ -115,6 +134,9 @@ func level(md *model, ob objective, set bundleSettings, w *ipm) (bundleResult, e
 			copy(best, y)
 		}
 		for k := range cs.c0 {
+			if pool != nil {
+				pool.add(cs.c0[k], cs.g[k*m:(k+1)*m])
+			}
 			c0 := md.cut(cs.c0[k], cs.g[k*m:(k+1)*m], gy) / fs
 			for i := range gy {
 				gy[i] /= fs

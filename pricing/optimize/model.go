@@ -186,3 +186,29 @@ func (md *model) start(w *ipm, y []float64) error {
 	copy(y, w.y[:n])
 	return nil
 }
+
+// project sets y to the point of X nearest (in model scale) to the x-space
+// point x, when the projection QP solves; y, a feasible point, is kept
+// otherwise.
+func (md *model) project(w *ipm, x, y []float64) {
+	n := md.n
+	y0 := make([]float64, n)
+	for k := 0; k < n; k++ {
+		// A split long/short pair has l = 0 on both sides: clamping
+		// sends each side's part of x to the one that carries it.
+		v := (x[md.inst[k]] - md.xfix[md.inst[k]]) * md.sign[k]
+		y0[k] = math.Min(math.Max(v/md.scale[k], md.l[k]), md.u[k])
+	}
+	p := &qp{n: n, Q: make([]float64, n*n), c: make([]float64, n), l: md.l, u: md.u, G: md.G, h: md.h, E: md.E, f: md.f}
+	for k := 0; k < n; k++ {
+		p.Q[k*n+k] = 1
+		p.c[k] = -y0[k]
+	}
+	if len(md.h) == 0 && len(md.f) == 0 {
+		copy(y, y0) // the box alone: clamping is the projection
+		return
+	}
+	if err := w.solve(p, 1e-9, 200); err == nil {
+		copy(y, w.y[:n])
+	}
+}

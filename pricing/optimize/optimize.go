@@ -23,6 +23,16 @@ type Settings struct {
 	// MaxIter caps the cutting-plane iterations of one convex solve; 0
 	// means 2000.
 	MaxIter int
+	// Warm seeds the cutting-plane model of a CVaR-family solve with cuts
+	// known to be minorants of its objective on this problem: the Pool of
+	// an earlier solve of the same objective, Shifted when the P&L moved
+	// by a constant per column. Nil starts cold. A wrong pool gives a
+	// wrong lower bound: only pass cuts of the same objective.
+	Warm *CutPool
+	// Start is a point (USD notionals) to start the cutting planes from,
+	// such as an earlier solve's Relaxed solution; it is projected onto
+	// the feasible set first. Nil starts from the phase-one point.
+	Start []float64
 }
 
 func (s *Settings) withDefaults() (Settings, error) {
@@ -127,6 +137,9 @@ type Result struct {
 	// KKT holds the residuals of the Variance QP; zero otherwise.
 	KKT    KKT
 	Method string
+	// Pool holds the cuts of the objective found by a CVaR-family solve
+	// (with the Warm cuts it started from), to warm-start a later one.
+	Pool *CutPool
 }
 
 // kind selects a CVaR-family objective.
@@ -299,6 +312,10 @@ func frVol(p *Problem, x []float64) float64 {
 
 const extraCuts = 8
 
+// warmMaxIter caps the cutting-plane iterations of a warm-started relaxed
+// solve before it restarts cold (cold solves take 15 to 60 here).
+const warmMaxIter = 150
+
 // solvePL runs a CVaR-family objective through the level bundle method and
 // the MinTrade/MaxInstruments heuristic.
 func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
@@ -338,12 +355,32 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 	bs := bundleSettings{tol: set.Tol, maxIter: set.MaxIter, fscale: fscale}
 	var w ipm
 	iters := 0
+	pool := &CutPool{M: m}
+	if set.Warm != nil {
+		if set.Warm.M != m || len(set.Warm.G) != len(set.Warm.C0)*m {
+			return Result{}, invalid("Settings.Warm holds cuts in %d instruments, the problem has %d", set.Warm.M, m)
+		}
+		if err := checkFinite("Settings.Warm", append(append([]float64(nil), set.Warm.C0...), set.Warm.G...)); err != nil {
+			return Result{}, err
+		}
+		pool.C0 = append(pool.C0, set.Warm.C0...)
+		pool.G = append(pool.G, set.Warm.G...)
+	}
+	if set.Start != nil {
+		if len(set.Start) != m {
+			return Result{}, invalid("Settings.Start has %d notionals, the problem %d", len(set.Start), m)
+		}
+		if err := checkFinite("Settings.Start", set.Start); err != nil {
+			return Result{}, err
+		}
+	}
+	start := set.Start
 	fit := func(lo, hi []float64) (bundleResult, error) {
 		md, err := newModel(p, lo, hi)
 		if err != nil {
 			return bundleResult{}, err
 		}
-		r, err := level(md, ob, bs, &w)
+		r, err := level(md, ob, bs, &w, pool, start)
 		iters += r.iters
 		return r, err
 	}
@@ -351,10 +388,22 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 	for j := 0; j < m; j++ {
 		lo[j], hi[j] = p.effBounds(j)
 	}
+	warm := pool.Len() > 0 || start != nil
+	if warm {
+		// A warm start that does not converge quickly is dropped for a
+		// cold one: the level method can stall on an unlucky cut set.
+		bs.maxIter = min(set.MaxIter, warmMaxIter)
+	}
 	rel, err := fit(lo, hi)
+	if warm && errors.Is(err, ErrNotConverged) {
+		pool, start, bs.maxIter = &CutPool{M: m}, nil, set.MaxIter
+		rel, err = fit(lo, hi)
+	}
+	bs.maxIter = set.MaxIter
 	if err != nil && !errors.Is(err, ErrNotConverged) {
 		return Result{}, err
 	}
+	start = rel.x // the refits below start from the relaxed solution
 	convErr := err
 	res := Result{
 		X:          rel.x,
@@ -381,6 +430,7 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 		res.Method += "; MinTrade/MaxInstruments by greedy drop-and-refit"
 	}
 	res.Iterations = iters
+	res.Pool = pool
 	res.CostPerYear = p.CostPerYear(res.X)
 	res.Metrics = sm.metrics(res.X, med, set.TailShare)
 	return res, convErr

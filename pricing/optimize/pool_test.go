@@ -1,0 +1,68 @@
+package optimize
+
+import (
+	"math"
+	"testing"
+)
+
+// A solve warm-started with an earlier solve's cuts, shifted for a P&L
+// that moved by a constant per instrument, finds the same optimum as a
+// cold solve of the moved problem (a warm start that stalls restarts
+// cold); and a pool for the wrong number of instruments is refused.
+func TestWarmStartFromShiftedCuts(t *testing.T) {
+	p := randProblem(5, 30, 40, 12)
+	p.MinTrade, p.MaxInstruments = 1e6, 6
+	shift := make([]float64, p.M())
+	for j := range shift {
+		shift[j] = 0.001 * float64(j%5-2)
+	}
+	q := *p
+	q.PnL = make([]float64, len(p.PnL))
+	for i, v := range p.PnL {
+		q.PnL[i] = v - shift[i%p.M()]
+	}
+	for _, c := range []struct {
+		name  string
+		solve func(*Problem, *Settings) (Result, error)
+	}{
+		{"median", Median}, {"robust", Robust}, {"cvar", CVaR},
+		{"frontier 0.4", func(p *Problem, s *Settings) (Result, error) {
+			pts, err := Frontier(p, s, []float64{0.4})
+			if err != nil {
+				return Result{}, err
+			}
+			return pts[0].Result, nil
+		}},
+	} {
+		old, err := c.solve(p, &Settings{})
+		if err != nil {
+			t.Fatal(c.name, err)
+		}
+		cold, err := c.solve(&q, &Settings{})
+		if err != nil {
+			t.Fatal(c.name, err)
+		}
+		warm, err := c.solve(&q, &Settings{Warm: old.Pool.Shifted(shift)})
+		if err != nil {
+			t.Fatal(c.name, err)
+		}
+		if d := math.Abs(warm.Objective-cold.Objective) / math.Abs(cold.Objective); d > 1e-5 {
+			t.Errorf("%s: warm objective %v, cold %v", c.name, warm.Objective, cold.Objective)
+		}
+		if warm.LowerBound > cold.Objective*(1+1e-9)+1e-6 {
+			t.Errorf("%s: warm lower bound %v above the cold optimum %v: an invalid cut", c.name, warm.LowerBound, cold.Objective)
+		}
+		t.Logf("%s: iterations cold %d, warm %d", c.name, cold.Iterations, warm.Iterations)
+		// From the old solution, with its cuts: the same optimum too.
+		ws, err := c.solve(&q, &Settings{Warm: old.Pool.Shifted(shift), Start: old.Relaxed})
+		if err != nil {
+			t.Fatal(c.name, err)
+		}
+		if d := math.Abs(ws.Objective-cold.Objective) / math.Abs(cold.Objective); d > 1e-5 {
+			t.Errorf("%s: warm start from the old solution: objective %v, cold %v", c.name, ws.Objective, cold.Objective)
+		}
+	}
+	if _, err := Median(&q, &Settings{Warm: &CutPool{M: 3, C0: []float64{0}, G: []float64{0, 0, 0}}}); err == nil {
+		t.Error("a pool of 3 instruments accepted for 12")
+	}
+}
