@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"strings"
+	"sync"
 
 	"github.com/hedgeflow/hedgeflow/consumers"
 	"github.com/hedgeflow/hedgeflow/pricing/market"
@@ -120,6 +123,11 @@ type Programmes struct {
 	model *sim.Model
 	thr   float64
 	set   *optimize.Settings
+	// pools are the cuts of each solve (median, robust, frontier_<λ>),
+	// to warm-start a re-optimisation.
+	pools map[string]*optimize.CutPool
+	// starts are each solve's relaxed solution.
+	starts map[string][]float64
 }
 
 // Evaluate returns the one-year metrics (pooled, per scenario) and the
@@ -317,6 +325,21 @@ var FrontierLambdas = []float64{0, 0.2, 0.4, 0.6, 0.8, 1}
 // budget; failing that, the frontier point with the lowest funding-ratio
 // vol.
 func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programmes, error) {
+	return optimise(col, model, pol, nil, nil)
+}
+
+// Reoptimise is Optimise for a run whose hedge P&L is that of prev's run
+// minus shift[j] in column j on every row (the option premiums moved, the
+// paths did not): every solve starts from prev's cuts, shifted, which
+// stay exact minorants of the moved objectives (optimize.CutPool.Shifted).
+func Reoptimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Programmes, shift []float64) (*Programmes, error) {
+	if prev == nil || len(shift) != len(model.Hedges()) {
+		return nil, fmt.Errorf("%w: re-optimisation needs the previous programmes and one shift per hedge", ErrInvalid)
+	}
+	return optimise(col, model, pol, prev, shift)
+}
+
+func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Programmes, shift []float64) (*Programmes, error) {
 	pol.setDefaults()
 	if err := pol.validate(); err != nil {
 		return nil, err
@@ -326,7 +349,8 @@ func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programm
 		return nil, err
 	}
 	S := col.Spec.Scenarios
-	out := &Programmes{Policy: pol, Hedges: model.Hedges(), Rows: len(pr.p.Base), pr: pr, model: model, thr: col.Spec.Threshold, set: &optimize.Settings{}}
+	out := &Programmes{Policy: pol, Hedges: model.Hedges(), Rows: len(pr.p.Base), pr: pr, model: model, thr: col.Spec.Threshold,
+		set: &optimize.Settings{}, pools: map[string]*optimize.CutPool{}, starts: map[string][]float64{}}
 	zero := make([]float64, len(model.Hedges()))
 	if out.Unhedged, out.UnhedgedByScn, err = pr.metrics(model, zero, col.Spec.Threshold, S); err != nil {
 		return nil, err
@@ -359,14 +383,67 @@ func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programm
 		p.Metrics, p.ByScenario, err = pr.metrics(model, res.X, col.Spec.Threshold, S)
 		return p, err
 	}
-	med, err := optimize.Median(&pr.p, set)
-	if err != nil {
-		return nil, fmt.Errorf("median-optimal programme: %w", err)
+	// The solves are independent: median-optimal, robust, and the
+	// frontier's interior points (λ = 0 and 1 are the median-optimal and
+	// robust objectives themselves), run on every CPU. Each is
+	// deterministic, so the answers do not depend on the order.
+	type job struct {
+		name   string
+		lambda float64
+		res    optimize.Result
+		err    error
 	}
-	rob, err := optimize.Robust(&pr.p, set)
-	if err != nil {
-		return nil, fmt.Errorf("robust programme: %w", err)
+	jobs := []*job{{name: "median"}, {name: "robust", lambda: 1}}
+	for _, l := range FrontierLambdas {
+		if l > 0 && l < 1 {
+			jobs = append(jobs, &job{name: fmt.Sprintf("frontier_%g", l), lambda: l})
+		}
 	}
+	next := make(chan *job)
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				s := &optimize.Settings{}
+				if prev != nil {
+					s.Warm = prev.pools[j.name].Shifted(shift)
+					s.Start = prev.starts[j.name]
+				}
+				switch j.name {
+				case "median":
+					j.res, j.err = optimize.Median(&pr.p, s)
+				case "robust":
+					j.res, j.err = optimize.Robust(&pr.p, s)
+				default:
+					var pts []optimize.Point
+					if pts, j.err = optimize.Frontier(&pr.p, s, []float64{j.lambda}); j.err == nil {
+						j.res = pts[0].Result
+					}
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	solved := map[float64]optimize.Result{}
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, fmt.Errorf("%s programme: %w", strings.ReplaceAll(j.name, "_", " "), j.err)
+		}
+		out.pools[j.name] = j.res.Pool
+		out.starts[j.name] = j.res.Relaxed
+		if j.res.Relaxed == nil {
+			out.starts[j.name] = j.res.X
+		}
+		solved[j.lambda] = j.res
+	}
+	med, rob := jobs[0].res, jobs[1].res
+	solved[0] = med
 	if out.MedianOptimal, err = build("median_optimal", med); err != nil {
 		return nil, err
 	}
@@ -374,9 +451,13 @@ func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programm
 		return nil, err
 	}
 	out.Robustness = optimize.CostOfRobustness(med, rob)
-	pts, err := optimize.Frontier(&pr.p, set, FrontierLambdas)
-	if err != nil {
-		return nil, fmt.Errorf("frontier: %w", err)
+	pts := make([]optimize.Point, 0, len(FrontierLambdas))
+	for _, l := range FrontierLambdas {
+		r, ok := solved[l]
+		if !ok {
+			return nil, fmt.Errorf("%w: frontier weight %v outside [0, 1]", ErrInvalid, l)
+		}
+		pts = append(pts, optimize.Point{Lambda: l, Result: r})
 	}
 	need := pol.RobustCapture * (unhedgedEval.WorstCVaR - rob.Metrics.WorstCVaR)
 	chosen := -1

@@ -429,7 +429,7 @@ func (r *Recalibrator) reprice(ctx context.Context, h *streams.Handles, base *Re
 	}
 	col := RepricedCollected(base.Collected, shift)
 	col.Spec = spec
-	progs, err := agents.Optimise(col, rm.Model, base.Policy)
+	progs, err := agents.Reoptimise(col, rm.Model, base.Policy, base.Programmes, shift)
 	if err != nil {
 		return err
 	}
