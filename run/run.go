@@ -294,7 +294,7 @@ func complete(ctx context.Context, o *Options, h *streams.Handles, spec streams.
 			}
 		}
 		nw := max(o.Workers, runtime.NumCPU())
-		un, err := agents.CarryOnPaths(ctx, spec, rm.Model, params, make([]float64, len(progs.Hedges)), nw)
+		un, err := agents.UnhedgedOnPaths(col, rm.Model)
 		if err != nil {
 			return nil, fmt.Errorf("unhedged on the hedge paths: %w", err)
 		}
