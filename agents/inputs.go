@@ -116,35 +116,29 @@ func (in *Inputs) cs01() [market.NumRating]float64 {
 	return out
 }
 
-// hedgeValue revalues the rates hedges of x today on snapshot m (USD),
-// with swaption vols multiplied by volMult.
+// hedgeValue revalues the rates hedges of x (swaps, swaptions, FRAs, bond
+// futures, cross-currency swaps) today on snapshot m (USD), with swaption
+// vols multiplied by volMult: marked to market as a backtest would
+// (sim.Hedge.Value), from inception at the run's market.
 func (in *Inputs) hedgeValue(hs []sim.Hedge, x []float64, m *market.Snapshot, volMult float64) float64 {
+	mk := *m
+	for c := range mk.SwaptionVol {
+		mk.SwaptionVol[c] *= volMult
+	}
+	now := &sim.Mark{Market: &mk}
+	inception := &sim.Mark{Market: in.M}
+	for c := range market.NumCcy {
+		now.Equity[c], inception.Equity[c] = 1, 1
+	}
 	v := 0.0
-	for j, h := range hs {
-		if x[j] == 0 {
+	for j := range hs {
+		h := &hs[j]
+		if x[j] == 0 || h.AssetClass != "rates" {
 			continue
 		}
-		k, exp, ten, ok := h.SwapParams()
-		if !ok {
-			continue
-		}
-		z := m.Curves[h.Ccy]
-		df := func(t float64) float64 { return math.Exp(-z.Rate(t) * t) }
-		ann := 0.0
-		for i := 1; 0.5*float64(i) <= exp+ten+1e-9; i++ {
-			if t := 0.5 * float64(i); t > exp+1e-9 {
-				ann += 0.5 * df(t)
-			}
-		}
-		var val float64
-		switch h.Kind {
-		case sim.SwapReceiver:
-			val = k*ann + df(ten) - 1
-		case sim.SwapPayer:
-			val = -(k*ann + df(ten) - 1)
-		case sim.SwaptionReceiver, sim.SwaptionPayer:
-			f := (df(exp) - df(exp+ten)) / ann
-			val = ann * sim.Bachelier(f, k, m.SwaptionVol[h.Ccy]*volMult, exp, h.Kind == sim.SwaptionReceiver)
+		val, err := h.Value(inception, now)
+		if err != nil {
+			continue // only a missing curve or FX fails, and Inputs' snapshots are validated
 		}
 		v += x[j] * val
 	}
