@@ -19,6 +19,8 @@ Usage:
   hedgeflow run    [flags]   analyse a portfolio across scenarios, write a report
   hedgeflow price            price instruments, one JSON object per line on stdin
   hedgeflow worker [flags]   price partitions from an external NATS JetStream until stopped
+  hedgeflow feed   [flags]   publish market quotes: synthetic, a file, FRED history, or the ingest bridge
+  hedgeflow record [flags]   record the MARKET stream to a JSON Lines file
   hedgeflow help COMMAND     show a command's flags
 
 Run "hedgeflow COMMAND --help" for a command's flags.
@@ -32,6 +34,8 @@ var commands = map[string]command{
 	"run":    runCmd,
 	"price":  priceCmd,
 	"worker": workerCmd,
+	"feed":   feedCmd,
+	"record": recordCmd,
 }
 
 // errSilent is returned by a command that has already reported its failure.
