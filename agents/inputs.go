@@ -258,11 +258,11 @@ func (in *Inputs) creditStress(hs []sim.Hedge, x []float64) map[string]float64 {
 	protect := func(dsIG, dsHY float64) float64 {
 		g := 0.0
 		for j, h := range hs {
-			if h.Kind != sim.CDSIndex || x[j] == 0 {
+			if (h.Kind != sim.CDSIndex && h.Kind != sim.SingleNameCDS) || x[j] == 0 {
 				continue
 			}
 			ds := dsIG
-			if h.Underlying == market.CDXHY.String() || h.Underlying == market.ITraxxCrossover.String() {
+			if h.HighYield() {
 				ds = dsHY
 			}
 			g += x[j] * h.Delta * ds * 1e4
@@ -304,12 +304,8 @@ func (in *Inputs) creditStress(hs []sim.Hedge, x []float64) map[string]float64 {
 	// CDS bid-ask x3: the extra annual cost of the programme's index hedges.
 	extra := 0.0
 	for j, h := range hs {
-		if h.Kind == sim.CDSIndex && x[j] != 0 {
-			ba := 0.5
-			if h.Underlying == market.CDXHY.String() || h.Underlying == market.ITraxxCrossover.String() {
-				ba = 3
-			}
-			extra += math.Abs(x[j]) * 2 * ba / 1e4
+		if (h.Kind == sim.CDSIndex || h.Kind == sim.SingleNameCDS) && x[j] != 0 {
+			extra += math.Abs(x[j]) * 2 * h.QuotedBidAskBps() / 1e4
 		}
 	}
 	out["cds_bid_ask_x3_extra_cost_usd"] = extra

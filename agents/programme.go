@@ -221,6 +221,9 @@ func assemble(col *consumers.Collected, model *sim.Model, pol *Policy) (*problem
 			pr.p.Upper[j] = byCcy[hd.Ccy]
 		case "credit":
 			pr.p.Upper[j] = credit
+			if l := hd.Limit(); l > 0 { // a single name: its reference holding
+				pr.p.Upper[j] = math.Min(l, credit)
+			}
 		case "equity":
 			pr.p.Upper[j] = equity[hd.Ccy]
 		}

@@ -579,17 +579,25 @@ func credit(ctx context.Context, n *Numbers, r reasoner.Reasoner, prior map[stri
 		return nil, err
 	}
 	for j, h := range ps.Hedges {
-		if h.Kind != sim.CDSIndex || base[j] != 0 || ps.pr.p.Upper[j] == 0 {
+		if (h.Kind != sim.CDSIndex && h.Kind != sim.SingleNameCDS) || base[j] != 0 || ps.pr.p.Upper[j] == 0 {
 			continue
 		}
 		x := slices.Clone(base)
+		if h.Kind == sim.SingleNameCDS {
+			// Protection on the whole reference holding.
+			x[j] = ps.pr.p.Upper[j]
+			if err := mk("add_"+h.ID, "add single-name protection on "+h.Underlying+", the holding's full size", x); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		x[j] = math.Min(cs01/math.Max(h.Delta, 1e-12), ps.pr.p.Upper[j])
 		if err := mk("add_"+h.ID, "add "+h.Underlying+" protection sized to the credit book's CS01", x); err != nil {
 			return nil, err
 		}
 	}
 	task := reasoner.Task{Role: "Credit Exposure Analyst",
-		Instructions: "Choose between the programme's credit hedges and adding index protection sized to the credit book's CS01: the lowest one-year CVaR 95 within budget. Single names are not held individually (the book is in rating and sector buckets), so index protection is the instrument.",
+		Instructions: "Choose between the programme's credit hedges, adding index protection sized to the credit book's CS01, and adding single-name protection on one of the largest holdings: the lowest one-year CVaR 95 within budget. Single-name CDS hedge a holding's spread and systematic default risk (the model has no issuer-specific default paths).",
 		Tools: []reasoner.Tool{jsonTool("concentration", "Herfindahl index, sector shares and largest buckets", func() any { return conc }),
 			jsonTool("credit_stress", "Credit stress tests: loss in USD, unhedged and with the programme", func() any { return stress })},
 		Candidates: cands}
@@ -617,6 +625,8 @@ func execKind(h *sim.Hedge) (execution.Kind, float64) {
 			return execution.CDSIndexHY, 5
 		}
 		return execution.CDSIndexIG, 5
+	case sim.SingleNameCDS:
+		return execution.CDSSingleName, 5
 	case sim.FRAPayer, sim.FRAReceiver:
 		return execution.IRS, 2
 	case sim.XCCYSwap:

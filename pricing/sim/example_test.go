@@ -29,6 +29,6 @@ func ExampleSim_Simulate() {
 	}
 	fmt.Printf("%d horizons x %d paths; hedge P&L on %d paths x %d hedges\n", r.Horizons, r.Paths, r.HedgePaths, r.Hedges)
 	// Output:
-	// today: assets $25.00bn, liabilities $28.41bn, 151 candidate hedges
-	// 4 horizons x 200 paths; hedge P&L on 50 paths x 151 hedges
+	// today: assets $25.00bn, liabilities $28.41bn, 156 candidate hedges
+	// 4 horizons x 200 paths; hedge P&L on 50 paths x 156 hedges
 }

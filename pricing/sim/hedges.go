@@ -77,11 +77,12 @@ const (
 	BondFuture
 	XCCYSwap
 	TrancheProtection
+	SingleNameCDS
 )
 
 var hedgeKindNames = [...]string{"fx_forward", "fx_put", "risk_reversal", "seagull", "swap_receiver", "swap_payer",
 	"swaption_receiver", "swaption_payer", "cds_index", "equity_put", "fra_payer", "fra_receiver", "bond_future",
-	"xccy_swap", "tranche_protection"}
+	"xccy_swap", "tranche_protection", "cds_single_name"}
 
 func (k HedgeKind) String() string {
 	if int(k) < len(hedgeKindNames) {
@@ -123,7 +124,13 @@ type Hedge struct {
 	recovery, coup float64
 	carry          float64 // deterministic carry earned to the horizon (swaps)
 	linear         bool    // measured net of its unshocked-path P&L
+	limit          float64 // USD notional the hedge may not pass (its reference holding); 0 for none
 }
+
+// Limit is the largest notional the hedge is meant for, in USD: a
+// single-name CDS protects at most its reference holding. 0 means no limit
+// of its own.
+func (h *Hedge) Limit() float64 { return h.limit }
 
 // Linear reports whether the hedge's P&L is measured net of carry.
 func (h *Hedge) Linear() bool { return h.linear }
@@ -298,6 +305,7 @@ func (m *Model) buildHedges(mk *market.Snapshot) {
 			h.CostBps = s0*1e4 + ba + collateral + cpCharge
 			m.hedges = append(m.hedges, h)
 		}
+		m.buildSingleNames(mk)
 	}
 	// FRAs, bond futures and cross-currency swaps per rate currency.
 	for bi := range m.blocks {
@@ -493,7 +501,7 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 				// does not move with the currency.
 				v = v*fxRel(h.fx) - h.Premium
 			}
-		case CDSIndex:
+		case CDSIndex, SingleNameCDS:
 			sv := sp.CreditVol * h.beta
 			y := x[m.creditIdx[h.credit]]
 			spr := h.fwd * exp(h.beta*y-0.5*sv*sv*m.spreadVar[st])

@@ -40,7 +40,7 @@ func TestHedgeCatalogue(t *testing.T) {
 	// equity markets.
 	want := map[HedgeKind]int{FXForward: 6, FXPut: 12, RiskReversal: 6, Seagull: 6, SwapReceiver: 24, SwapPayer: 24,
 		SwaptionReceiver: 27, SwaptionPayer: 9, CDSIndex: 4, EquityPut: 14,
-		FRAPayer: 6, FRAReceiver: 6, BondFuture: 3, XCCYSwap: 2, TrancheProtection: 2}
+		FRAPayer: 6, FRAReceiver: 6, BondFuture: 3, XCCYSwap: 2, TrancheProtection: 2, SingleNameCDS: MaxSingleNames}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s hedges, want %d", kinds[k], k, n)

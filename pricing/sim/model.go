@@ -281,6 +281,7 @@ type Model struct {
 	assets0   float64
 	liabs0    float64
 	hedges    []Hedge
+	refs      []refName // the largest corporate holdings, for single-name CDS
 	curveRate [market.NumCcy]func(float64) float64
 	segSlope  []float64 // forward loading of slope per knot segment
 	segCurv   []float64
@@ -501,10 +502,11 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 
 	// Candidate hedges need their horizon on the semi-annual grid.
 	if hd := m.HedgeHorizonDays(); hd%(DaysPerYear/2) == 0 {
+		m.refs = largestHoldings(p, mk, MaxSingleNames)
 		m.buildHedges(mk)
 		for i := range m.hedges {
 			switch m.hedges[i].Kind {
-			case FXForward, SwapReceiver, SwapPayer, CDSIndex, FRAPayer, FRAReceiver, BondFuture, XCCYSwap, TrancheProtection:
+			case FXForward, SwapReceiver, SwapPayer, CDSIndex, FRAPayer, FRAReceiver, BondFuture, XCCYSwap, TrancheProtection, SingleNameCDS:
 				m.hedges[i].linear = true
 			}
 		}

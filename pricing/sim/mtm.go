@@ -259,8 +259,17 @@ func (h *Hedge) Value(inception, now *Mark) (float64, error) {
 			return s
 		}
 		v = leg(usd, h.rate) - rel*leg(z, h.fwd)
-	case CDSIndex:
+	case CDSIndex, SingleNameCDS:
 		s1 := m1.IndexSpread[h.index]
+		if h.Kind == SingleNameCDS {
+			// The holding's spread keeps its ratio to its rating's
+			// spread: the mark moves it with the rating.
+			r0, r1 := m0.Spread[h.idxRating], m1.Spread[h.idxRating]
+			if !(r0 > 0) || !(r1 >= 0) || math.IsInf(r1, 0) {
+				return 0, fmt.Errorf("%w: %s: credit_spreads_bps.%s: must be positive (inception %v bp, mark %v bp)", ErrMark, h.ID, h.idxRating, r0*1e4, r1*1e4)
+			}
+			s1 = h.fwd * r1 / r0
+		}
 		if !(s1 > 0) || math.IsInf(s1, 0) {
 			return 0, fmt.Errorf("%w: %s: index_spreads_bps.%s: must be positive, got %v bp", ErrMark, h.ID, h.index, s1*1e4)
 		}
@@ -321,12 +330,13 @@ func (h *Hedge) Value(inception, now *Mark) (float64, error) {
 //   - RunningCostBps, a year on the notional held: collateral funding and
 //     the counterparty charge of an OTC derivative (collateral only for an
 //     exchange-traded future).
-//   - TradeCostBps, once on the notional bought or sold: for options 5% of
-//     the gross premium (every leg); for linear instruments the bid-ask of
-//     CostBps (a year) times the instrument's life in years, at least one
-//     year: FX forwards 2 bp, swaps and FRAs 0.5 bp a year of tenor,
-//     cross-currency swaps two swap legs, CDS indices 0.5 bp (IG) or 3 bp
-//     (HY) a year over five years, bond futures 0.5 bp.
+//   - TradeCostBps, once on the notional bought or sold: options 5% of the
+//     gross premium (every leg); FX forwards 2 bp; bond futures 0.5 bp;
+//     swaps, FRAs, cross-currency swaps (two legs) and CDS indices half
+//     their quoted bid-offer (0.5 bp of rate for swaps and FRAs, 0.5 bp of
+//     spread for IG and 3 bp for HY indices) times their PV01 (annuity)
+//     per unit notional: half a 30-year swap's bid-offer is about 5 bp of
+//     notional, an IG index's about 1 bp.
 
 // RunningCostBps is the hedge's holding cost in bp a year of notional.
 func (h *Hedge) RunningCostBps() float64 {
@@ -338,23 +348,27 @@ func (h *Hedge) RunningCostBps() float64 {
 
 // TradeCostBps is the bid-ask paid on each USD of notional traded, in bp.
 func (h *Hedge) TradeCostBps() float64 {
-	life := math.Max(h.TenorYears(), 1)
+	pv01 := math.Abs(h.Delta) * 1e4 // annuity per unit notional (swaps, FRAs, CDS indices)
 	switch h.Kind {
 	case FXForward:
 		return bidAskFXFwd
-	case FXPut, EquityPut:
+	case FXPut, EquityPut, SwaptionReceiver, SwaptionPayer, TrancheProtection:
 		return optionBidAsk * h.Premium * 1e4
 	case RiskReversal, Seagull:
 		// CostBps = max(premium, 0) + 5% of the gross premium + running.
 		return math.Max(h.CostBps-math.Max(h.Premium, 0)*1e4-collateral-cpCharge, 0)
-	case SwaptionReceiver, SwaptionPayer, TrancheProtection:
-		return optionBidAsk * h.Premium * 1e4
 	case SwapReceiver, SwapPayer, FRAPayer, FRAReceiver:
-		return bidAskSwap * life
+		return bidAskSwap / 2 * pv01
 	case XCCYSwap:
-		return 2 * bidAskSwap * life
-	case CDSIndex:
-		return math.Max(h.CostBps-h.fwd*1e4-collateral-cpCharge, 0) * life
+		// Two fixed legs of the swap's annuity, about 4.6 for five years.
+		a := 0.0
+		for k := 1; k <= int(math.Round(2*h.tenor)); k++ {
+			a += 0.5 * math.Exp(-h.rate*0.5*float64(k))
+		}
+		return 2 * bidAskSwap / 2 * a
+	case CDSIndex, SingleNameCDS:
+		ba := math.Max(h.CostBps-h.fwd*1e4-collateral-cpCharge, 0) // the quoted bid-offer, bp
+		return ba / 2 * pv01
 	case BondFuture:
 		return h.CostBps - collateral
 	}

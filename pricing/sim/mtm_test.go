@@ -76,7 +76,7 @@ func TestMarkAtInception(t *testing.T) {
 		switch h.Kind {
 		case FXForward, SwapReceiver, SwapPayer, FRAPayer, FRAReceiver, BondFuture, XCCYSwap:
 			want = 0
-		case CDSIndex:
+		case CDSIndex, SingleNameCDS:
 			tol = 0.01 * math.Abs(h.Premium)
 		}
 		if math.Abs(v-want) > tol {
@@ -327,7 +327,19 @@ func TestMarkCosts(t *testing.T) {
 	if got := h.TradeCostBps(); math.Abs(got-0.05*gross*1e4) > 1e-9 {
 		t.Errorf("risk reversal trade cost %v bp, want 5%% of %v = %v bp", got, gross, 0.05*gross*1e4)
 	}
-	if got := hedgeByID(t, m, "swap_receiver_USD_10y").TradeCostBps(); got != 5 {
-		t.Errorf("10y swap trade cost %v bp, want 0.5 bp a year × 10", got)
+	// Half of a 0.5 bp bid-offer on the rate times the 10-year swap's
+	// annuity, computed here on the USD curve.
+	sw := hedgeByID(t, m, "swap_receiver_USD_10y")
+	a := 0.0
+	for k := 1; k <= 20; k++ {
+		a += 0.5 * mk.Curves[market.USD].DF(0.5*float64(k))
+	}
+	if got := sw.TradeCostBps(); math.Abs(got-0.25*a) > 1e-12 {
+		t.Errorf("10y swap trade cost %v bp, want 0.25 bp × annuity %v = %v", got, a, 0.25*a)
+	}
+	// Half of 3 bp of spread on the HY index times its risky annuity.
+	hy := hedgeByID(t, m, "cds_index_CDX_HY")
+	if got, want := hy.TradeCostBps(), 1.5*rpv01(hy.fwd, hy.rate, 0.3, 5); math.Abs(got-want) > 1e-9 {
+		t.Errorf("HY index trade cost %v bp, want %v", got, want)
 	}
 }
