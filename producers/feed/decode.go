@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/streams"
 )
 
@@ -227,7 +228,28 @@ func quoteFrom(raw map[string]json.RawMessage) (streams.Quote, error) {
 	if err := q.Validate(); err != nil {
 		return q, invalid(err)
 	}
+	canonical(&q)
 	return q, nil
+}
+
+// canonical spells a valid quote's currency, rating or index key as the
+// stream does (EUR, BBB, CDX_IG), whatever case it came in: the key is
+// part of the subject and of the state key.
+func canonical(q *streams.Quote) {
+	switch q.Kind {
+	case streams.KindFXSpot, streams.KindFXVol, streams.KindZero, streams.KindSwaptionVol:
+		if c, err := market.ParseCcy(q.Key); err == nil {
+			q.Key = c.String()
+		}
+	case streams.KindCreditSpread:
+		if r, err := market.ParseRating(q.Key); err == nil {
+			q.Key = r.String()
+		}
+	case streams.KindCreditIndex:
+		if i, err := market.ParseIndex(q.Key); err == nil {
+			q.Key = i.String()
+		}
+	}
 }
 
 func isQuoteField(k string) bool {

@@ -19,6 +19,18 @@ func TestDecodeQuotes(t *testing.T) {
 	if err != nil || len(qs) != 2 || qs[0].Values[1] != 4.55 || qs[0].Source != "desk" || qs[1].Time.UTC().Hour() != 14 {
 		t.Fatalf("%v %+v", err, qs)
 	}
+	// Keys in any case land on the canonical subject.
+	for in, want := range map[string]string{
+		`{"time":"2025-01-02T15:00:00Z","kind":"fx.spot","key":"eur","value":1.03}`:       "market.fx.spot.EUR",
+		`{"time":"2025-01-02T15:00:00Z","kind":"credit.spread","key":"bbb","value":104}`:  "market.credit.spread.BBB",
+		`{"time":"2025-01-02T15:00:00Z","kind":"credit.index","key":"cdx_ig","value":55}`: "market.credit.index.CDX_IG",
+		`{"time":"2025-01-02T15:00:00Z","kind":"equity.level","key":"spx","value":5000}`:  "market.equity.level.spx",
+	} {
+		q, err := feed.DecodeQuote([]byte(in))
+		if err != nil || q.Subject() != want {
+			t.Errorf("%s: %s %v, want %s", in, q.Subject(), err, want)
+		}
+	}
 }
 
 func TestDecodeErrorsNameTheField(t *testing.T) {

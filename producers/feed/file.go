@@ -278,6 +278,7 @@ func csvQuote(get func(string) string) (streams.Quote, float64, error) {
 		if err := q.Validate(); err != nil {
 			return q, 0, invalid(err)
 		}
+		canonical(&q)
 		return q, 0, nil
 	}
 	tenor, err := strconv.ParseFloat(tn, 64)
@@ -291,6 +292,7 @@ func csvQuote(get func(string) string) (streams.Quote, float64, error) {
 		msg = strings.Replace(strings.Replace(msg, "tenors[0]", "tenor", 1), "values[0]", "value", 1)
 		return q, 0, &inputError{msg: msg, wrap: err}
 	}
+	canonical(&q)
 	return q, tenor, nil
 }
 
