@@ -44,7 +44,7 @@ func feedCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	interval := fs.Duration("interval", time.Second, "with --synthetic: wall time between ticks")
 	step := fs.Duration("step", time.Hour, "with --synthetic: market time simulated per tick")
 	spikeProb := fs.Float64("spike-prob", 0.02, "with --synthetic: probability of a stress spike per market day")
-	spikeSize := fs.Float64("spike-size", 1, "with --synthetic: size of a spike (1: equity vol 2 to 4 times its base level)")
+	spikeSize := fs.Float64("spike-size", 1, "with --synthetic: size of a spike (1: instantaneous equity vol 2 to 4 times its base level, one-year implied 1.2 to 1.9 times)")
 	noSpikes := fs.Bool("no-spikes", false, "with --synthetic: no stress spikes")
 	ticks := fs.Int("ticks", 0, "with --synthetic: stop after N ticks (0: run until stopped)")
 	dryRun := fs.Bool("dry-run", false, "write the quotes to stdout as JSON Lines instead of publishing (no server needed)")
