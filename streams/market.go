@@ -104,6 +104,9 @@ func (q *Quote) Validate() error {
 	if q.Time.Year() < 1900 || q.Time.Year() > 2200 {
 		return bad("time", "year %d out of range", q.Time.Year())
 	}
+	if u := strings.ToUpper(q.Key); u != q.Key && q.Kind != KindEquityVol && q.Kind != KindEquityLevel {
+		return bad("key", "%q must be written %q (one subject and state key per quantity)", q.Key, u)
+	}
 	ccy := func() error {
 		c, err := market.ParseCcy(q.Key)
 		if err != nil {

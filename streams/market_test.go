@@ -114,6 +114,7 @@ func TestBadQuotesNameTheField(t *testing.T) {
 		{streams.Quote{Time: tm, Kind: "fx.spt", Key: "EUR", Value: 1}, "kind"},
 		{streams.Quote{Time: tm, Kind: streams.KindFXSpot, Key: "XYZ", Value: 1}, "key"},
 		{streams.Quote{Time: tm, Kind: streams.KindFXSpot, Key: "USD", Value: 1}, "key"},
+		{streams.Quote{Time: tm, Kind: streams.KindFXSpot, Key: "eur", Value: 1}, "key"},
 		{streams.Quote{Time: tm, Kind: streams.KindFXVol, Key: "EUR", Value: -0.1}, "value"},
 		{streams.Quote{Time: tm, Kind: streams.KindFXVol, Key: "EUR", Value: math.NaN()}, "value"},
 		{streams.Quote{Time: tm, Kind: streams.KindSwaptionVol, Key: "USD", Value: math.Inf(1)}, "value"},

@@ -225,14 +225,14 @@ func quoteFrom(raw map[string]json.RawMessage) (streams.Quote, error) {
 	if q.Values, err = nums("values"); err != nil {
 		return q, err
 	}
+	canonical(&q)
 	if err := q.Validate(); err != nil {
 		return q, invalid(err)
 	}
-	canonical(&q)
 	return q, nil
 }
 
-// canonical spells a valid quote's currency, rating or index key as the
+// canonical spells a quote's currency, rating or index key as the
 // stream does (EUR, BBB, CDX_IG), whatever case it came in: the key is
 // part of the subject and of the state key.
 func canonical(q *streams.Quote) {

@@ -275,10 +275,10 @@ func csvQuote(get func(string) string) (streams.Quote, float64, error) {
 			return q, 0, inputf("tenor: only rates.zero rows have a tenor, this is %q", q.Kind)
 		}
 		q.Value = v
+		canonical(&q)
 		if err := q.Validate(); err != nil {
 			return q, 0, invalid(err)
 		}
-		canonical(&q)
 		return q, 0, nil
 	}
 	tenor, err := strconv.ParseFloat(tn, 64)
@@ -286,13 +286,13 @@ func csvQuote(get func(string) string) (streams.Quote, float64, error) {
 		return q, 0, inputf("tenor: a rates.zero row needs the tenor in years, got %q", tn)
 	}
 	q.Tenors, q.Values = []float64{tenor}, []float64{v}
+	canonical(&q)
 	if err := q.Validate(); err != nil {
 		// One point: name the CSV columns, not the quote's arrays.
 		msg := strings.TrimPrefix(err.Error(), streams.ErrQuote.Error()+": ")
 		msg = strings.Replace(strings.Replace(msg, "tenors[0]", "tenor", 1), "values[0]", "value", 1)
 		return q, 0, &inputError{msg: msg, wrap: err}
 	}
-	canonical(&q)
 	return q, tenor, nil
 }
 
