@@ -465,7 +465,8 @@ func violation(c chan error) error {
 }
 
 // The Dockerfile's build command gives a static binary: no interpreter
-// and no dynamic section, so it runs on distroless/static or scratch.
+// and no dynamic section, so it runs on distroless/static or scratch; and
+// that binary does what TestImage asks of the image.
 func TestStaticBinary(t *testing.T) {
 	df, err := os.ReadFile("Dockerfile")
 	if err != nil {
@@ -495,4 +496,12 @@ func TestStaticBinary(t *testing.T) {
 			t.Errorf("the binary has a %v program header: not static", p.Type)
 		}
 	}
+	// What TestImage runs in the image, run here on the same binary, in
+	// an empty working directory as the image's.
+	dir := t.TempDir()
+	checkCommands(t, func(args ...string) *exec.Cmd {
+		c := exec.Command(bin, args...)
+		c.Dir = dir
+		return c
+	})
 }
