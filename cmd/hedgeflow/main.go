@@ -19,6 +19,7 @@ Usage:
   hedgeflow run    [flags]   analyse a portfolio across scenarios, write a report
   hedgeflow price            price instruments, one JSON object per line on stdin
   hedgeflow worker [flags]   price partitions from an external NATS JetStream until stopped
+  hedgeflow serve  [flags]   run the service: NATS micro services, recalibrator, live dashboard
   hedgeflow feed   [flags]   publish market quotes: synthetic, a file, FRED history, or the ingest bridge
   hedgeflow record [flags]   record the MARKET stream to a JSON Lines file
   hedgeflow help COMMAND     show a command's flags
@@ -34,6 +35,7 @@ var commands = map[string]command{
 	"run":    runCmd,
 	"price":  priceCmd,
 	"worker": workerCmd,
+	"serve":  serveCmd,
 	"feed":   feedCmd,
 	"record": recordCmd,
 }
