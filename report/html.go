@@ -402,7 +402,8 @@ func instruments(s *execution.Schedule) []string {
 }
 
 // schedule reads the execution plan: a *execution.Schedule in a run's
-// report, or its JSON (Go field names) when the report was decoded.
+// report, or its JSON (execution.Schedule's snake_case keys) when the
+// report was decoded from report.json.
 func (r *Report) schedule() (*execution.Schedule, error) {
 	switch p := r.ExecutionPlan.(type) {
 	case nil:

@@ -17,6 +17,9 @@
 //     of one unit of notional, in bp. [Model] takes it as a fraction.
 //   - Costs are positive numbers: what the execution gives up against
 //     trading everything at the arrival mid price.
+//   - A [Schedule] and its parts encode to JSON with snake_case keys that
+//     keep the unit suffixes (notional_usd, cost_bps): it is report.json's
+//     execution_plan.
 //
 // # The cost model: Almgren and Chriss (2000)
 //

@@ -35,15 +35,16 @@ const (
 
 // Violation is one breach of a limit.
 type Violation struct {
-	Constraint Constraint
-	Instrument string
+	Constraint Constraint `json:"constraint"`
+	Instrument string     `json:"instrument"`
 	// Day is the 1-based trading day of the breach; for Horizon it is the
 	// last day of the schedule.
-	Day int
+	Day int `json:"day"`
 	// Value is what the schedule does (a fraction for Participation, bp for
 	// Impact, days for Horizon: the days the order would need to meet the
 	// other limits); Limit is the bound it breaks, in the same unit.
-	Value, Limit float64
+	Value float64 `json:"value"`
+	Limit float64 `json:"limit"`
 }
 
 func (v Violation) String() string {

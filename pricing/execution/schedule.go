@@ -128,73 +128,73 @@ func (s *Settings) withDefaults() (Settings, error) {
 
 // Row is one instrument's trade on one day.
 type Row struct {
-	Day         int // 1-based trading day
-	Instrument  string
-	Kind        Kind
-	NotionalUSD float64
+	Day         int     `json:"day"` // 1-based trading day
+	Instrument  string  `json:"instrument"`
+	Kind        Kind    `json:"kind"`
+	NotionalUSD float64 `json:"notional_usd"`
 	// Participation is NotionalUSD / ADVUSD.
-	Participation float64
+	Participation float64 `json:"participation"`
 	// ImpactBps is the market impact of the day's trade: temporary plus the
 	// permanent move it causes, (TempImpactBps + PermImpactBps) x
 	// Participation.
-	ImpactBps float64
+	ImpactBps float64 `json:"impact_bps"`
 	// SpreadBps is the full bid-ask assumed for the day.
-	SpreadBps float64
+	SpreadBps float64 `json:"spread_bps"`
 	// Clips is the number of child orders of DepthUSD needed (0 when the
 	// depth is unknown).
-	Clips int
+	Clips int `json:"clips"`
 	// CostUSD is the expected cost of the day's trade: half the spread, the
 	// temporary impact, and the permanent impact of the earlier days of the
 	// same order; CostBps is CostUSD per notional, in bp.
-	CostUSD float64
-	CostBps float64
+	CostUSD float64 `json:"cost_usd"`
+	CostBps float64 `json:"cost_bps"`
 }
 
 // Totals sum the rows of one instrument, or of the whole programme.
 type Totals struct {
-	Instrument  string // empty for the programme
-	NotionalUSD float64
-	CostUSD     float64
-	CostBps     float64 // CostUSD / NotionalUSD in bp
+	Instrument  string  `json:"instrument,omitempty"` // empty for the programme
+	NotionalUSD float64 `json:"notional_usd"`
+	CostUSD     float64 `json:"cost_usd"`
+	CostBps     float64 `json:"cost_bps"` // CostUSD / NotionalUSD in bp
 	// VarianceUSD2 is the variance of the cost from price moves while the
 	// order is open (Almgren-Chriss V); for the programme the instruments
 	// are taken as independent. StdDevUSD is its square root.
-	VarianceUSD2 float64
-	StdDevUSD    float64
-	FirstDay     int
-	LastDay      int
+	VarianceUSD2 float64 `json:"variance_usd2"`
+	StdDevUSD    float64 `json:"std_dev_usd"`
+	FirstDay     int     `json:"first_day"`
+	LastDay      int     `json:"last_day"`
 }
 
 // Step is one entry of the roadmap: the orders in execution sequence,
 // most liquid first.
 type Step struct {
-	Rank       int // 1-based
-	Instrument string
-	Kind       Kind
+	Rank       int    `json:"rank"` // 1-based
+	Instrument string `json:"instrument"`
+	Kind       Kind   `json:"kind"`
 	// Tier is "liquid" (fits in one day within the limits), "moderate"
 	// (within PhaseDays days) or "illiquid".
-	Tier string
+	Tier string `json:"tier"`
 	// DaysAtLimit is the fewest days the order needs within the
 	// participation and impact limits.
-	DaysAtLimit int
-	FirstDay    int
-	LastDay     int
-	NotionalUSD float64
-	CostUSD     float64
-	CostBps     float64
+	DaysAtLimit int     `json:"days_at_limit"`
+	FirstDay    int     `json:"first_day"`
+	LastDay     int     `json:"last_day"`
+	NotionalUSD float64 `json:"notional_usd"`
+	CostUSD     float64 `json:"cost_usd"`
+	CostBps     float64 `json:"cost_bps"`
 }
 
 // Schedule is a day-by-day plan for a programme.
 type Schedule struct {
-	Approach Approach
+	Approach Approach `json:"approach"`
 	// Rows are sorted by day, then by roadmap rank.
-	Rows         []Row
-	ByInstrument []Totals // in roadmap order
-	Total        Totals
-	Roadmap      []Step
+	Rows         []Row    `json:"rows"`
+	ByInstrument []Totals `json:"by_instrument"` // in roadmap order
+	Total        Totals   `json:"total"`
+	Roadmap      []Step   `json:"roadmap"`
 	// Violations lists every breach of a limit; when it is not empty Plan
 	// also returns a *ConstraintError.
-	Violations []Violation
+	Violations []Violation `json:"violations"`
 }
 
 // Plan schedules orders with approach a. sig is needed only by

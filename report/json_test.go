@@ -1,0 +1,95 @@
+package report_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hedgeflow/hedgeflow/report"
+)
+
+var snakeRE = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+
+// keys walks decoded JSON and calls f with the path and name of every
+// object key.
+func keys(v any, path string, f func(path, key string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			f(path, k)
+			keys(e, path+"."+k, f)
+		}
+	case []any:
+		for _, e := range x {
+			keys(e, path+"[]", f)
+		}
+	}
+}
+
+// report.json's execution_plan used Go field names ("Instrument",
+// "NotionalUSD"); like the rest of report.json its keys are snake_case, and
+// a report decoded from report.json renders the same execution section as
+// the run's own.
+func TestExecutionPlanSnakeCase(t *testing.T) {
+	r := small(t)
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	plan, ok := doc["execution_plan"].(map[string]any)
+	if !ok {
+		t.Fatalf("execution_plan is %T, want an object", doc["execution_plan"])
+	}
+	keys(plan, "execution_plan", func(path, k string) {
+		if !snakeRE.MatchString(k) {
+			t.Errorf("%s: key %q is not snake_case", path, k)
+		}
+	})
+	for _, k := range []string{"approach", "rows", "by_instrument", "total", "roadmap"} {
+		if _, ok := plan[k]; !ok {
+			t.Errorf("execution_plan lacks %q", k)
+		}
+	}
+	rows, _ := plan["rows"].([]any)
+	if len(rows) == 0 {
+		t.Fatal("execution_plan has no rows")
+	}
+	row, _ := rows[0].(map[string]any)
+	for _, k := range []string{"day", "instrument", "kind", "notional_usd", "participation", "impact_bps", "cost_usd", "cost_bps"} {
+		if _, ok := row[k]; !ok {
+			t.Errorf("execution_plan.rows[0] lacks %q: %v", k, row)
+		}
+	}
+
+	var decoded report.Report
+	if err := json.Unmarshal(b, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	want, got := section(t, page(t, r), "execution"), section(t, page(t, &decoded), "execution")
+	if !strings.Contains(want, "<tbody>") {
+		t.Fatalf("the run's execution section has no table:\n%s", want)
+	}
+	if got != want {
+		t.Errorf("execution section from report.json differs from the run's:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// section returns the <section id="id"> of an HTML page.
+func section(t *testing.T, page []byte, id string) string {
+	t.Helper()
+	s := string(page)
+	i := strings.Index(s, `<section id="`+id+`">`)
+	if i < 0 {
+		t.Fatalf("page has no section %q", id)
+	}
+	j := strings.Index(s[i:], "</section>")
+	if j < 0 {
+		t.Fatalf("section %q is not closed", id)
+	}
+	return s[i : i+j]
+}
