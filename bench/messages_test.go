@@ -75,9 +75,11 @@ func trivialSpec(runID string, n int) (streams.RunSpec, []streams.Partition, err
 // the code a run uses: partitions published by producers.PublishRun,
 // pulled, priced, answered and acknowledged by consumers.Worker (one
 // goroutine per CPU, as in a run), and collected by consumers.Aggregator,
-// for a run whose pricing is trivial (see trivialSpec; its cost, measured
-// by pricing the same partitions in-process with consumers.PriceLocal, is
-// reported as pricing-ms). Each stage first runs alone, so that its rate
+// for a run whose pricing is trivial (see trivialSpec; its cost, the
+// pricing time the workers record in each result divided by the number of
+// goroutines, is reported as pricing-ms for the work stage and
+// e2e-pricing-ms for the end-to-end run). Each stage first runs alone, so
+// that its rate
 // compares with one `nats bench` command (bench/run runs them on the same
 // server):
 //
@@ -100,7 +102,7 @@ func BenchmarkMessages(b *testing.B) {
 	h := handles(b)
 	for _, np := range []int{n, 20} {
 		b.Run(fmt.Sprintf("partitions=%d", np), func(b *testing.B) {
-			var sum struct{ publish, work, collect, e2e, pricing time.Duration }
+			var sum struct{ publish, work, collect, e2e, pricing, e2ePricing time.Duration }
 			var partB, resB int
 			for b.Loop() {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -114,6 +116,7 @@ func BenchmarkMessages(b *testing.B) {
 				sum.collect += st.collect
 				sum.e2e += st.e2e
 				sum.pricing += st.pricing
+				sum.e2ePricing += st.e2ePricing
 				partB, resB = st.partitionBytes, st.resultBytes
 			}
 			rate := func(d time.Duration) float64 { return float64(np*b.N) / d.Seconds() }
@@ -123,6 +126,7 @@ func BenchmarkMessages(b *testing.B) {
 			b.ReportMetric(rate(sum.e2e), "e2e-part/s")
 			b.ReportMetric(sum.e2e.Seconds()*1e3/float64(b.N), "e2e-ms")
 			b.ReportMetric(sum.pricing.Seconds()*1e3/float64(b.N), "pricing-ms")
+			b.ReportMetric(sum.e2ePricing.Seconds()*1e3/float64(b.N), "e2e-pricing-ms")
 			b.ReportMetric(float64(partB), "partition-B")
 			b.ReportMetric(float64(resB), "result-B")
 		})
@@ -130,8 +134,11 @@ func BenchmarkMessages(b *testing.B) {
 }
 
 type stageTimes struct {
-	publish, work, collect, e2e, pricing time.Duration
-	partitionBytes, resultBytes          int
+	publish, work, collect, e2e time.Duration
+	// pricing and e2ePricing are the time the workers spent pricing in the
+	// work stage and in the end-to-end run, per goroutine.
+	pricing, e2ePricing         time.Duration
+	partitionBytes, resultBytes int
 }
 
 // messagePath runs the stages of BenchmarkMessages once, on two fresh runs
@@ -145,22 +152,7 @@ func messagePath(ctx context.Context, h *streams.Handles, n, workers int) (stage
 	if b, err := streams.Encode(&parts[0]); err == nil {
 		st.partitionBytes = len(b)
 	}
-	// The trivial pricing alone, for the reader to subtract.
 	t0 := time.Now()
-	local, err := consumers.PriceLocal(ctx, spec, parts, workers)
-	if err != nil {
-		return st, err
-	}
-	st.pricing = time.Since(t0)
-	// A result as the worker sends it when its path values fit inline.
-	r := *local.Results[0]
-	r.Data = make([]byte, 8*r.PathValues()+4*r.HedgeValues())
-	r.Worker = "bench"
-	if b, err := streams.Encode(&r); err == nil {
-		st.resultBytes = len(b)
-	}
-
-	t0 = time.Now()
 	if err := producers.PublishRun(ctx, h, spec, parts); err != nil {
 		return st, err
 	}
@@ -198,6 +190,13 @@ func messagePath(ctx context.Context, h *streams.Handles, n, workers int) (stage
 	if col.Duplicates != 0 {
 		return st, fmt.Errorf("run %s: %d duplicate results", spec.RunID, col.Duplicates)
 	}
+	st.pricing = pricingTime(col, workers)
+	// A result as the worker sends it when its path values fit inline.
+	r := *col.Results[0]
+	r.Data = make([]byte, 8*r.PathValues()+4*r.HedgeValues())
+	if b, err := streams.Encode(&r); err == nil {
+		st.resultBytes = len(b)
+	}
 
 	// End to end, as run.Execute: workers up, publish, collect.
 	if spec, parts, err = trivialSpec(run.NewRunID(), n); err != nil {
@@ -210,12 +209,23 @@ func messagePath(ctx context.Context, h *streams.Handles, n, workers int) (stage
 	if err := producers.PublishRun(ctx, h, spec, parts); err != nil {
 		return st, err
 	}
-	if _, err := consumers.NewAggregator(h, spec).Run(ctx); err != nil {
+	if col, err = consumers.NewAggregator(h, spec).Run(ctx); err != nil {
 		return st, err
 	}
 	st.e2e = time.Since(t0)
+	st.e2ePricing = pricingTime(col, workers)
 	stop()
 	return st, <-werr
+}
+
+// pricingTime is the time the workers spent pricing a run's partitions
+// (they record it in each result), per goroutine.
+func pricingTime(col *consumers.Collected, workers int) time.Duration {
+	var sec float64
+	for _, r := range col.Results {
+		sec += r.CPUSeconds
+	}
+	return time.Duration(sec / float64(workers) * float64(time.Second))
 }
 
 // BenchmarkBlobs measures what the default run moves beside its messages:
