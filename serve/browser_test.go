@@ -27,7 +27,7 @@ func TestDashboardInChromium(t *testing.T) {
 	defer nc.Close()
 	const token = "dashboard-token-0123456789"
 	s := startServe(t, Config{Conn: nc, HTTPAddr: "127.0.0.1:0", Token: token})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 
 	// A market state of a few quotes.
@@ -80,7 +80,11 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("hedge.run: %s %s %s", data, code, desc)
 	}
 	page.waitFor("the run shows in the runs", 10*time.Second, func() bool { return strings.Contains(page.text("runs"), acc.RunID) })
-	waitStatus(t, nc, acc.RunID, statusComplete, time.Minute)
+	hedged := time.Minute
+	if raceEnabled {
+		hedged = 10 * time.Minute
+	}
+	waitStatus(t, nc, acc.RunID, statusComplete, hedged)
 	var nSVG, nFig int
 	page.waitFor("the report's charts show", 15*time.Second, func() bool {
 		var n [2]int

@@ -51,13 +51,15 @@ type dashboard struct {
 	rec     *streams.Recommendation
 	recSeen int
 	rep     *chartsView
-	dirty   [numSections]bool
-	kick    chan struct{}
+	// stored remembers the runs whose report is in the object store.
+	stored map[string]bool
+	dirty  [numSections]bool
+	kick   chan struct{}
 }
 
 func newDashboard(s *Server) *dashboard {
 	return &dashboard{s: s, hub: newHub(), quotes: map[string]streams.Quote{}, runs: map[string]streams.RunState{},
-		kick: make(chan struct{}, 1)}
+		stored: map[string]bool{}, kick: make(chan struct{}, 1)}
 }
 
 // touch marks a section as changed.
@@ -509,8 +511,8 @@ func (d *dashboard) runsView() *runsView {
 		case st.Status == streams.StatusRunning:
 			v.Rows = append(v.Rows, row)
 		default:
-			row.Report = st.Status == streams.StatusComplete
 			if len(finished) < 5 {
+				row.Report = st.Status == streams.StatusComplete && d.hasReport(st.RunID)
 				finished = append(finished, row)
 			}
 		}
@@ -522,6 +524,26 @@ func (d *dashboard) runsView() *runsView {
 	}
 	v.Rows = append(v.Rows, finished...)
 	return v
+}
+
+// hasReport reports whether a run's report is in the object store (the
+// recalibrator's runs publish recommendations, not reports).
+func (d *dashboard) hasReport(id string) bool {
+	d.mu.Lock()
+	ok := d.stored[id]
+	d.mu.Unlock()
+	if ok {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := d.s.h.Blobs.GetInfo(ctx, ReportObject(id)); err != nil {
+		return false
+	}
+	d.mu.Lock()
+	d.stored[id] = true
+	d.mu.Unlock()
+	return true
 }
 
 type lineRow struct{ ID, Instrument, Notional, CostBps string }
@@ -604,6 +626,8 @@ func (d *dashboard) setReport(rep *report.Report) {
 	}}
 	d.mu.Lock()
 	d.rep = v
+	d.stored[rep.RunID] = true
 	d.mu.Unlock()
 	d.touch(sectionCharts)
+	d.touch(sectionRuns)
 }

@@ -305,34 +305,57 @@ func (a *accepted) options() run.Options {
 	}
 }
 
-// idRequest reads the run id of a hedge.status or hedge.report request:
-// the id as the whole body, or {"run_id": "..."}.
+// idRequest reads the run id of a hedge.status request: the id as the
+// whole body, or {"run_id": "..."}.
 func idRequest(body []byte) (string, error) {
+	r, err := reportRequest(body)
+	if err != nil {
+		return "", err
+	}
+	if len(r.Without) > 0 {
+		return "", fmt.Errorf("%w: \"without\": unknown field", ErrBadRequest)
+	}
+	return r.RunID, nil
+}
+
+// ReportRequest is the JSON form of a hedge.report request; the run id
+// alone is the short form.
+type ReportRequest struct {
+	RunID string `json:"run_id"`
+	// Without lists top-level fields of report.json to leave out, e.g.
+	// ["scenario_metrics"]: what makes the report of a run of 1,000
+	// scenarios larger than a NATS message.
+	Without []string `json:"without,omitempty"`
+}
+
+// reportRequest reads a hedge.report or hedge.status request.
+func reportRequest(body []byte) (*ReportRequest, error) {
 	b := bytes.TrimSpace(body)
-	id := string(b)
+	req := &ReportRequest{RunID: string(b)}
 	if len(b) > 0 && b[0] == '{' {
-		var req struct {
-			RunID string `json:"run_id"`
-		}
+		*req = ReportRequest{}
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			return "", jsonError(err)
+		if err := dec.Decode(req); err != nil {
+			return nil, jsonError(err)
 		}
-		id = req.RunID
 	} else if len(b) > 1 && b[0] == '"' {
-		if err := json.Unmarshal(b, &id); err != nil {
-			return "", jsonError(err)
+		if err := json.Unmarshal(b, &req.RunID); err != nil {
+			return nil, jsonError(err)
 		}
 	}
+	id := req.RunID
 	if id == "" {
-		return "", fmt.Errorf("%w: run_id: missing (send the id, or {\"run_id\": \"...\"})", ErrBadRequest)
+		return nil, fmt.Errorf("%w: run_id: missing (send the id, or {\"run_id\": \"...\"})", ErrBadRequest)
 	}
 	if !streams.ValidRunID(id) {
 		if len(id) > 80 {
 			id = id[:80] + "..."
 		}
-		return "", fmt.Errorf("%w: run_id: 1 to 64 letters, digits, '-' or '_', got %q", ErrBadRequest, id)
+		return nil, fmt.Errorf("%w: run_id: 1 to 64 letters, digits, '-' or '_', got %q", ErrBadRequest, id)
 	}
-	return id, nil
+	if len(req.Without) > 64 {
+		return nil, fmt.Errorf("%w: without: %d fields, more than 64", ErrBadRequest, len(req.Without))
+	}
+	return req, nil
 }

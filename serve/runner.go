@@ -314,12 +314,13 @@ func (s *Server) storeReport(ctx context.Context, rep *report.Report) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.h.Blobs.PutBytes(ctx, ReportObject(rep.RunID), b); err != nil {
+	// PutBlob keeps the chunks under the server's max payload.
+	if err := streams.PutBlob(ctx, s.h, ReportObject(rep.RunID), b); err != nil {
 		return err
 	}
 	if page, err := rep.HTML(); err != nil {
 		s.log.Warn("report.html not written", "run_id", rep.RunID, "err", err)
-	} else if _, err := s.h.Blobs.PutBytes(ctx, reportHTMLObject(rep.RunID), page); err != nil {
+	} else if err := streams.PutBlob(ctx, s.h, reportHTMLObject(rep.RunID), page); err != nil {
 		return err
 	}
 	_, err = s.h.Runs.PutString(ctx, latestReportKey, rep.RunID)

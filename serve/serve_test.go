@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -503,5 +504,58 @@ func TestConfigRefused(t *testing.T) {
 		if c.want != "http:" && !errors.Is(err, ErrInvalidConfig) {
 			t.Errorf("%v is not ErrInvalidConfig", err)
 		}
+	}
+}
+
+// A report larger than a NATS message is refused with 413 saying where to
+// get it; without its per-scenario figures it fits.
+func TestReportLargerThanMaxPayload(t *testing.T) {
+	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir(), MaxPayload: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+	nc, err := srv.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	s := startServe(t, Config{Conn: nc, HTTPAddr: "127.0.0.1:0"})
+	data, code, desc := ask(t, nc, RunSubject, `{"scenarios":40,"paths":20,"no_hedging":true}`, time.Minute)
+	var sum Summary
+	if err := json.Unmarshal(data, &sum); err != nil || code != "" {
+		t.Fatalf("hedge.run: %s %s %s", data, code, desc)
+	}
+	whole := get(t, "http://"+s.HTTPAddr()+"/api/runs/"+sum.RunID+"/report.json")
+	if len(whole) <= 64<<10 {
+		t.Fatalf("report.json is %d bytes: the test needs one over the max payload", len(whole))
+	}
+	_, code, desc = ask(t, nc, ReportSubject, sum.RunID, 10*time.Second)
+	if code != "413" || !strings.Contains(desc, `"without":["scenario_metrics"]`) || !strings.Contains(desc, "nats object get HEDGE_BLOBS "+sum.RunID+"/report.json") {
+		t.Errorf("a report over the max payload: %s %q", code, desc)
+	}
+	data, code, desc = ask(t, nc, ReportSubject, `{"run_id":"`+sum.RunID+`","without":["scenario_metrics"]}`, 10*time.Second)
+	if code != "" {
+		t.Fatalf("report without scenario_metrics: %s %s", code, desc)
+	}
+	var part, all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &part); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(whole), &all); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := part["scenario_metrics"]; ok || len(part) != len(all)-1 {
+		t.Errorf("without scenario_metrics: %d fields of %d", len(part), len(all))
+	}
+	for k, v := range part {
+		var a, b bytes.Buffer
+		if json.Compact(&a, v) != nil || json.Compact(&b, all[k]) != nil || a.String() != b.String() {
+			t.Errorf("field %s differs from the whole report's", k)
+		}
+	}
+	_, code, desc = ask(t, nc, ReportSubject, `{"run_id":"`+sum.RunID+`","without":["nonsense"]}`, 10*time.Second)
+	if code != "400" || !strings.Contains(desc, `without[0]`) {
+		t.Errorf("without an unknown field: %s %q", code, desc)
 	}
 }

@@ -85,7 +85,7 @@ func (s *Server) addService() (micro.Service, error) {
 	}{
 		{"run", RunSubject, `JSON run request {"portfolio"|"portfolio_yaml","market_yaml","scenarios","paths","partition_size","seed","objective","budget_bps","prohibit","no_hedging","wait"}; replies {"run_id",...}`, s.handleRun},
 		{"status", StatusSubject, `run id (or {"run_id"}); replies the run's status and progress`, s.handleStatus},
-		{"report", ReportSubject, `run id (or {"run_id"}); replies the run's report.json`, s.handleReport},
+		{"report", ReportSubject, `run id (or {"run_id","without":["scenario_metrics"]}); replies the run's report.json`, s.handleReport},
 		{"recommendation_latest", LatestRecommSubject, "empty; replies the latest recommendation (JSON)", s.handleLatest},
 	}
 	for _, ep := range eps {
@@ -218,20 +218,37 @@ func (s *Server) status(ctx context.Context, id string) (*Status, *reqErr) {
 }
 
 func (s *Server) handleReport(req micro.Request) (any, *reqErr) {
-	id, err := idRequest(req.Data())
+	rr, err := reportRequest(req.Data())
 	if err != nil {
 		return nil, badRequest(err)
 	}
+	id := rr.RunID
 	ctx, cancel := context.WithTimeout(context.Background(), handlerRequestTimeout)
 	defer cancel()
 	b, rerr := s.report(ctx, id)
 	if rerr != nil {
 		return nil, rerr
 	}
+	if len(rr.Without) > 0 {
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(b, &fields); err != nil {
+			return nil, &reqErr{"500", fmt.Sprintf("report.json of run %s: %v", id, err)}
+		}
+		for i, f := range rr.Without {
+			if _, ok := fields[f]; !ok {
+				return nil, &reqErr{"400", fmt.Sprintf("bad request: without[%d]: report.json of run %s has no field %q", i, id, f)}
+			}
+			delete(fields, f)
+		}
+		if b, err = json.Marshal(fields); err != nil {
+			return nil, &reqErr{"500", err.Error()}
+		}
+	}
 	if max := s.nc.MaxPayload(); int64(len(b)) > max-1024 {
 		return nil, &reqErr{"413", fmt.Sprintf("report.json of run %s is %d bytes, more than this connection's max payload of %d: "+
-			"get it from the object store (nats object get %s %s) or over HTTP (GET /api/runs/%s/report.json)",
-			id, len(b), max, streams.BlobBucket, ReportObject(id), id)}
+			"ask without the per-scenario figures ({\"run_id\":%q,\"without\":[\"scenario_metrics\"]}), "+
+			"or get it whole from the object store (nats object get %s %s) or over HTTP (GET /api/runs/%s/report.json)",
+			id, len(b), max, id, streams.BlobBucket, ReportObject(id), id)}
 	}
 	return json.RawMessage(b), nil
 }
