@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hedgeflow/hedgeflow/consumers"
 	"github.com/hedgeflow/hedgeflow/pricing/risk"
@@ -19,6 +20,10 @@ type OnPaths struct {
 	Horizons   []int
 	Pooled     []risk.Metrics   // by horizon
 	ByScenario [][]risk.Metrics // [scenario][horizon]
+	// Seconds is how long CarryOnPaths took (wall time): what carrying one
+	// more programme costs a run. Zero when read from the run's own path
+	// values (UnhedgedOnPaths).
+	Seconds float64
 }
 
 // CarryOnPaths re-simulates the hedge paths of every scenario (the first
@@ -27,6 +32,7 @@ type OnPaths struct {
 // their metrics. It is the hedged counterpart of the run's unhedged
 // figures, drawdowns included.
 func CarryOnPaths(ctx context.Context, spec streams.RunSpec, model *sim.Model, params []scenario.Params, x []float64, n int) (*OnPaths, error) {
+	start := time.Now()
 	hp := model.HedgePaths()
 	if hp == 0 {
 		return nil, fmt.Errorf("%w: the run valued no hedges", ErrInvalid)
@@ -118,5 +124,6 @@ func CarryOnPaths(ctx context.Context, spec streams.RunSpec, model *sim.Model, p
 		}
 		out.Pooled = append(out.Pooled, m)
 	}
+	out.Seconds = time.Since(start).Seconds()
 	return out, nil
 }

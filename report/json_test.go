@@ -3,6 +3,7 @@ package report_test
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,4 +93,38 @@ func section(t *testing.T, page []byte, id string) string {
 		t.Fatalf("section %q is not closed", id)
 	}
 	return s[i : i+j]
+}
+
+var carryRE = regexp.MustCompile(`recommended programme only.* took ([0-9.e+-]+) s in this run`)
+
+// Only the recommended programme is carried on the weekly paths: its
+// max_drawdown is a number, those of the median-optimal, robust and
+// frontier programmes are null, and max_drawdown_note says so, with what
+// the carry cost.
+func TestMaxDrawdownNullExplained(t *testing.T) {
+	r := small(t)
+	if r.Recommended.Metrics.MaxDrawdown == nil {
+		t.Error("the recommended programme's max_drawdown is null")
+	}
+	nulls := map[string]*report.Programme{"median_optimal": r.MedianOptimal, "robust": r.Robust}
+	for i := range r.Frontier {
+		nulls["frontier "+strconv.Itoa(i)] = &r.Frontier[i].Programme
+	}
+	for name, p := range nulls {
+		if p.Metrics.MaxDrawdown != nil {
+			t.Errorf("%s: max_drawdown %v, but the note says it is not carried", name, *p.Metrics.MaxDrawdown)
+		}
+	}
+	m := carryRE.FindStringSubmatch(r.MaxDrawdownNote)
+	if m == nil {
+		t.Fatalf("max_drawdown_note does not say what was carried and what it cost: %q", r.MaxDrawdownNote)
+	}
+	if s, err := strconv.ParseFloat(m[1], 64); err != nil || !(s > 0) {
+		t.Errorf("max_drawdown_note gives the carry %q s", m[1])
+	}
+	for _, w := range []string{"median_optimal", "robust", "frontier"} {
+		if !strings.Contains(r.MaxDrawdownNote, w) {
+			t.Errorf("max_drawdown_note does not name %s: %q", w, r.MaxDrawdownNote)
+		}
+	}
 }

@@ -32,6 +32,10 @@ type Report struct {
 	CandidateHedges []CandidateHedge `json:"candidate_hedges"`
 	HedgePaths      int              `json:"hedge_paths_per_scenario"`
 
+	// MaxDrawdownNote says which hedge programmes' max_drawdown is null,
+	// and why (see AddOnPaths).
+	MaxDrawdownNote string `json:"max_drawdown_note,omitempty"`
+
 	// The hedge programmes (issue 5): absent when the run had no hedging,
 	// with HedgingError saying why when it failed.
 	UnhedgedOnHedgePaths *ProgrammeMetrics `json:"unhedged_on_hedge_paths,omitempty"`
