@@ -130,6 +130,7 @@ func TestServeKilledMidRunResumes(t *testing.T) {
 	t.Logf("killed serve with %d of %d partitions done", done, total)
 	nc.Close()
 
+	restarted := time.Now()
 	second, nc := startServe(t, "serve (restarted)", url, args...)
 	deadline = time.Now().Add(90 * time.Second)
 	var st struct {
@@ -156,6 +157,7 @@ func TestServeKilledMidRunResumes(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	t.Logf("complete %.1f s after the restart", time.Since(restarted).Seconds())
 	if st.Done != total || st.Partitions != total {
 		t.Errorf("complete with %d/%d partitions, want %d", st.Done, st.Partitions, total)
 	}
