@@ -179,6 +179,7 @@ func (r *Recalibrator) Run(ctx context.Context) error {
 		if err != nil {
 			t = time.Now().UTC()
 		}
+		latest = t
 		qs := streams.QuotesOf(seed, t, "recalibrator: "+r.o.Base.MarketFile)
 		for i := range qs {
 			if err := streams.PublishQuote(ctx, js, kv, &qs[i]); err != nil {
@@ -393,7 +394,13 @@ func (r *Recalibrator) fullRun(ctx context.Context, h *streams.Handles, mk *mark
 	o.RunID = ""
 	o.Progress = nil
 	var res *Result
-	o.OnResult = func(x *Result) { res = x }
+	user := r.o.Base.OnResult
+	o.OnResult = func(x *Result) {
+		res = x
+		if user != nil {
+			user(x) // a service keeps and charts the recalibrator's reports too
+		}
+	}
 	if _, err := Execute(ctx, o); err != nil {
 		return err
 	}

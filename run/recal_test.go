@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,6 +40,8 @@ func TestRecalibrator(t *testing.T) {
 	base := sampleOptions()
 	base.NoHedging = false
 	base.Scenarios, base.Paths, base.Conn = 20, 50, nc
+	var fullRuns atomic.Int32
+	base.OnResult = func(*Result) { fullRuns.Add(1) }
 	recs := make(chan *streams.Recommendation, 16)
 	r, err := NewRecalibrator(RecalOptions{Base: base, OnRecommendation: func(x *streams.Recommendation) { recs <- x }})
 	if err != nil {
@@ -59,7 +62,7 @@ func TestRecalibrator(t *testing.T) {
 		return nil
 	}
 	first := next("first")
-	if first.Mode != "run" || first.Seq != 1 || len(first.Lines) == 0 || first.BaseRunID == "" {
+	if first.Mode != "run" || first.Seq != 1 || len(first.Lines) == 0 || first.BaseRunID == "" || first.MarketTime.IsZero() {
 		t.Fatalf("first recommendation: %+v", first)
 	}
 	h, err := streams.Bind(ctx, js)
@@ -118,6 +121,7 @@ func TestRecalibrator(t *testing.T) {
 	}
 	fresh := base
 	fresh.MarketYAML = y
+	fresh.OnResult = nil
 	var res *Result
 	fresh.OnResult = func(x *Result) { res = x }
 	if _, err := Execute(ctx, fresh); err != nil {
@@ -148,6 +152,9 @@ func TestRecalibrator(t *testing.T) {
 	rer := next("spot move")
 	if rer.Seq != 3 || rer.Mode != "rerun" || rer.BaseRunID == rep.BaseRunID {
 		t.Fatalf("after a spot move: seq %d mode %q base %s", rer.Seq, rer.Mode, rer.BaseRunID)
+	}
+	if n := fullRuns.Load(); n != 2 {
+		t.Errorf("the caller's OnResult saw %d full runs, want 2 (the first and the rerun)", n)
 	}
 	cancel()
 	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {

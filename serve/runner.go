@@ -395,3 +395,14 @@ func (s *Server) replyError(reply, runID, code, description string) {
 		s.log.Warn("replying to the requester", "err", err)
 	}
 }
+
+// RecordReport stores a report made outside the run queue (the
+// recalibrator's full runs) as the requested runs' are: in the object
+// store, as the latest, and on the dashboard's charts.
+func (s *Server) RecordReport(ctx context.Context, rep *report.Report) error {
+	if err := s.storeReport(ctx, rep); err != nil {
+		return err
+	}
+	s.dash.setReport(rep)
+	return nil
+}

@@ -213,8 +213,18 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return feed.RunIngest(ctx, nc, js, kv, feed.WithErrorHandler(func(err error) { ilog.Debug("quote refused", "err", err) }))
 		}})
 	}
+	var srv *serve.Server // set below, before any task runs
 	if recalOpts != nil {
 		recalOpts.Base.Conn = nc
+		rlog := recalOpts.Log
+		recalOpts.Base.OnResult = func(res *run.Result) {
+			if srv == nil {
+				return
+			}
+			if err := srv.RecordReport(ctx, res.Report); err != nil {
+				rlog.Warn("the recalibrator's report was not stored", "run_id", res.Spec.RunID, "err", err)
+			}
+		}
 		r, err := run.NewRecalibrator(*recalOpts)
 		if err != nil {
 			return err
@@ -226,6 +236,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	srv = s
 	dash := "none"
 	if a := s.HTTPAddr(); a != "" {
 		dash = "http://" + a + "/"
