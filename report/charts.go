@@ -468,3 +468,50 @@ func group(n int64) string {
 	}
 	return b.String()
 }
+
+// backtestChart draws a backtest window's daily funded ratio unhedged and
+// hedged, one polyline each (class "line"), with a dot (class "pt") on the
+// hedged line at every rebalance and a dashed line at the starting level.
+func backtestChart(id, title string, w *BacktestWindow) string {
+	s := &w.Series
+	n := len(s.Dates)
+	p := newPlot(id, title, 760, 380)
+	p.setX(0, float64(n-1))
+	if p.xstep < 1 {
+		p.xstep = 1
+	}
+	lo, hi := minMax(s.FundedRatioUnhedged, s.FundedRatioHedged)
+	p.setY(lo, hi)
+	p.axes("business day", "funded ratio", func(v float64) string {
+		i := int(math.Round(v))
+		if i < 0 || i >= n {
+			return ""
+		}
+		return s.Dates[i]
+	}, fmtPct)
+	p.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="4 3"/>`,
+		p.ml, p.py(s.FundedRatioUnhedged[0]), p.w-p.mr, p.py(s.FundedRatioUnhedged[0]), colAxis)
+	for _, l := range []struct {
+		ys            []float64
+		colour, label string
+	}{{s.FundedRatioUnhedged, colUnhedged, "unhedged"}, {s.FundedRatioHedged, colHedged, "hedged (recalibrated)"}} {
+		var pts strings.Builder
+		for i, y := range l.ys {
+			fmt.Fprintf(&pts, "%.1f,%.1f ", p.px(float64(i)), p.py(y))
+		}
+		p.add(`<polyline class="line" data-series="%s" data-n="%d" fill="none" stroke="%s" stroke-width="1.6" points="%s"/>`,
+			html.EscapeString(l.label), len(l.ys), l.colour, strings.TrimSpace(pts.String()))
+		p.legend(l.colour, l.label)
+	}
+	at := make(map[string]int, n)
+	for i, d := range s.Dates {
+		at[d] = i
+	}
+	for _, t := range w.Trades {
+		if i, ok := at[t.Date]; ok && t.Error == "" {
+			p.add(`<circle class="pt" data-date="%s" cx="%.1f" cy="%.1f" r="2.5" fill="%s"/>`,
+				html.EscapeString(t.Date), p.px(float64(i)), p.py(s.FundedRatioHedged[i]), colHedged)
+		}
+	}
+	return p.svg()
+}

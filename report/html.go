@@ -54,6 +54,8 @@ type htmlView struct {
 
 	Exec   *execView
 	NoExec string
+
+	Backtest *backtestView
 }
 
 type fact struct{ Name, Value string }
@@ -148,6 +150,7 @@ func (r *Report) view() *htmlView {
 	v.Charts = r.charts()
 	r.agentsView(v)
 	r.execView(v)
+	v.Backtest = r.backtestView()
 	return v
 }
 

@@ -52,6 +52,9 @@ type Report struct {
 	ExecutionPlan                 any                 `json:"execution_plan,omitempty"`
 	ExecutiveSummary              string              `json:"executive_summary,omitempty"`
 	AgentsError                   string              `json:"agents_error,omitempty"`
+	// Backtest holds the historical replays of hedgeflow replay (see
+	// backtest.go); absent from a plain run.
+	Backtest *Backtest `json:"backtest,omitempty"`
 
 	Timing Timing `json:"timing"`
 }
