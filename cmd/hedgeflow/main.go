@@ -22,6 +22,7 @@ Usage:
   hedgeflow serve  [flags]   run the service: NATS micro services, recalibrator, live dashboard
   hedgeflow feed   [flags]   publish market quotes: synthetic, a file, FRED history, or the ingest bridge
   hedgeflow record [flags]   record the MARKET stream to a JSON Lines file
+  hedgeflow replay [flags]   backtest the hedge through historical windows (2008, 2020, 2022)
   hedgeflow help COMMAND     show a command's flags
 
 Run "hedgeflow COMMAND --help" for a command's flags.
@@ -38,6 +39,7 @@ var commands = map[string]command{
 	"serve":  serveCmd,
 	"feed":   feedCmd,
 	"record": recordCmd,
+	"replay": replayCmd,
 }
 
 // errSilent is returned by a command that has already reported its failure.
