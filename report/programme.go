@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/hedgeflow/hedgeflow/agents"
@@ -170,15 +169,18 @@ type Agent struct {
 // each would cost about as much again as the recommended one (on the
 // default run, median-optimal as much and robust two thirds as much,
 // measured), more than the default run's time allows; their drawdowns
-// stay null and MaxDrawdownNote says so with this run's cost.
+// stay null and MaxDrawdownNote says so (Timing.CarrySeconds has the cost).
 func (r *Report) AddOnPaths(unhedged, rec *agents.OnPaths) {
 	if r.Recommended == nil || unhedged == nil || rec == nil {
 		return
 	}
-	r.MaxDrawdownNote = fmt.Sprintf("max_drawdown is measured for the recommended programme only, carried on the weekly steps of "+
-		"the hedge paths of every scenario, which took %.3g s in this run. It is null for median_optimal, robust and frontier, "+
-		"whose metrics are the optimiser's one-year rows: carrying each of them too would cost about as long again, "+
-		"more than a default run can spend.", rec.Seconds)
+	// The carry's time goes to timing, not here: the numbers of a report
+	// must be the same for the same seed.
+	r.MaxDrawdownNote = "max_drawdown is measured for the recommended programme only, carried on the weekly steps of " +
+		"the hedge paths of every scenario (timing.carry_seconds says how long that took). It is null for median_optimal, " +
+		"robust and frontier, whose metrics are the optimiser's one-year rows: carrying each of them too would cost about " +
+		"as long again, more than a default run can spend."
+	r.Timing.CarrySeconds = rec.Seconds
 	h := len(rec.Horizons) - 1
 	for i, d := range rec.Horizons {
 		if d == r.HorizonDays {

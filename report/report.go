@@ -134,6 +134,9 @@ type Timing struct {
 	PricingSeconds float64 `json:"pricing_seconds"`
 	WorkerSeconds  float64 `json:"worker_seconds"`
 	HedgingSeconds float64 `json:"hedging_seconds"`
+	// CarrySeconds is the part of HedgingSeconds spent carrying the
+	// recommended programme on the hedge paths' weekly steps.
+	CarrySeconds float64 `json:"carry_seconds,omitempty"`
 }
 
 // Build assembles the report of a collected run valued by model.
