@@ -67,11 +67,13 @@ type bundleResult struct {
 // LB + 0.3·(UB - LB)} (a QP). It stops when UB - LB, a certified optimality
 // gap, is within tolerance. Both subproblems are solved by ipm.
 //
-// pool, when not nil, seeds the cut model with its newest cuts (global
-// minorants of the objective from earlier solves) and receives every new
-// cut. start, when not nil, is a point in x space to begin from: its
-// projection onto the feasible set.
-func level(md *model, ob objective, set bundleSettings, w *ipm, pool *CutPool, start []float64) (bundleResult, error) {
+// seed, when not nil, seeds the cut model with its newest cuts (global
+// minorants of the objective from earlier solves); active, when not nil,
+// receives the cuts binding at the last cutting-plane LP (those with a
+// positive multiplier), in x space: the few that pin the optimum, to seed
+// a later solve. start, when not nil, is a point in x space to begin from:
+// its projection onto the feasible set.
+func level(md *model, ob objective, set bundleSettings, w *ipm, seed *CutPool, start []float64, active *CutPool) (bundleResult, error) {
 	n, m := md.n, md.m
 	var res bundleResult
 	y := make([]float64, n)
@@ -112,15 +114,22 @@ func level(md *model, ob objective, set bundleSettings, w *ipm, pool *CutPool, s
 		}
 		lp.f = md.f
 	}
-	if k0 := pool.Len() - n; pool.Len() > 0 {
-		for k := max(k0, 0); k < pool.Len(); k++ {
-			c0 := md.cut(pool.C0[k], pool.G[k*m:(k+1)*m], gy) / fs
-			for i := range gy {
-				gy[i] /= fs
-			}
-			pc0 = append(pc0, c0)
-			pg = append(pg, gy...)
-			age = append(age, 0)
+	// The pool's cuts in x space too, to hand the active ones back.
+	var xc0, xg []float64
+	addCut := func(c0x float64, gx []float64, a int) {
+		c0 := md.cut(c0x, gx, gy) / fs
+		for i := range gy {
+			gy[i] /= fs
+		}
+		pc0 = append(pc0, c0)
+		pg = append(pg, gy...)
+		age = append(age, a)
+		xc0 = append(xc0, c0x)
+		xg = append(xg, gx...)
+	}
+	if k0 := seed.Len() - n; seed.Len() > 0 {
+		for k := max(k0, 0); k < seed.Len(); k++ {
+			addCut(seed.C0[k], seed.G[k*m:(k+1)*m], 0)
 		}
 	}
 	nx := len(md.h)
@@ -134,16 +143,7 @@ func level(md *model, ob objective, set bundleSettings, w *ipm, pool *CutPool, s
 			copy(best, y)
 		}
 		for k := range cs.c0 {
-			if pool != nil {
-				pool.add(cs.c0[k], cs.g[k*m:(k+1)*m])
-			}
-			c0 := md.cut(cs.c0[k], cs.g[k*m:(k+1)*m], gy) / fs
-			for i := range gy {
-				gy[i] /= fs
-			}
-			pc0 = append(pc0, c0)
-			pg = append(pg, gy...)
-			age = append(age, it)
+			addCut(cs.c0[k], cs.g[k*m:(k+1)*m], it)
 		}
 		// Drop the cuts idle longest when the pool is full. Any subset
 		// of cuts still gives a valid lower bound.
@@ -158,7 +158,10 @@ func level(md *model, ob objective, set bundleSettings, w *ipm, pool *CutPool, s
 			pc0[oldest] = pc0[last]
 			copy(pg[oldest*n:(oldest+1)*n], pg[last*n:(last+1)*n])
 			age[oldest] = age[last]
+			xc0[oldest] = xc0[last]
+			copy(xg[oldest*m:(oldest+1)*m], xg[last*m:(last+1)*m])
 			pc0, pg, age = pc0[:last], pg[:last*n], age[:last]
+			xc0, xg = xc0[:last], xg[:last*m]
 		}
 		// Kelley LP.
 		nc := len(pc0)
@@ -212,6 +215,14 @@ func level(md *model, ob objective, set bundleSettings, w *ipm, pool *CutPool, s
 			copy(y, kelley)
 		}
 		res.lpIter += w.iters
+	}
+	if active != nil {
+		// Cuts are marked with the iteration whose LP they bind.
+		for k := range age {
+			if age[k] == res.iters {
+				active.add(xc0[k], xg[k*m:(k+1)*m])
+			}
+		}
 	}
 	res.x = make([]float64, m)
 	md.toX(best, res.x)

@@ -40,6 +40,7 @@ type ipm struct {
 	rd, rg, re, pl, qu      []float64
 	rs, rl, ru, r1, t1, t2  []float64
 	H, K, EH, gtmp          []float64
+	gt, dgt                 []float64 // Gᵀ (n × mg) and D·G transposed, for the normal matrix
 	// Last iterate whose residuals were computed, restored on breakdown.
 	by, blam, bnu, bzl, bzu, bs, bpl, bqu []float64
 	haveL, haveU                          []bool
@@ -122,6 +123,13 @@ func (w *ipm) solve(p *qp, tol float64, maxIter int) error {
 	w.EH = grow(w.EH, me*n)
 	w.haveL = growBool(w.haveL, n)
 	w.haveU = growBool(w.haveU, n)
+	w.gt = grow(w.gt, n*mg)
+	w.dgt = grow(w.dgt, n*mg)
+	for i := 0; i < mg; i++ {
+		for a, v := range p.G[i*n : (i+1)*n] {
+			w.gt[a*mg+i] = v
+		}
+	}
 
 	w.by = w.by[:0]
 	w.n0 = n
@@ -238,15 +246,22 @@ func (w *ipm) solve(p *qp, tol float64, maxIter int) error {
 				H[i] = 0
 			}
 		}
-		for i := 0; i < mg; i++ {
-			d := w.lam[i] / w.s[i]
-			row := p.G[i*n : (i+1)*n]
-			for a := 0; a < n; a++ {
-				ga := d * row[a]
-				if ga == 0 {
-					continue
+		// GᵀDG, upper triangle, as dot products of the columns of G
+		// (rows of the transpose): each entry is one unrolled dot of
+		// length mg, instead of mg read-modify-writes of H.
+		if mg > 0 {
+			for i := 0; i < mg; i++ {
+				d := w.lam[i] / w.s[i]
+				row := p.G[i*n : (i+1)*n]
+				for a, v := range row {
+					w.dgt[a*mg+i] = d * v
 				}
-				axpy(ga, row[a:], H[a*n+a:a*n+n])
+			}
+			for a := 0; a < n; a++ {
+				da := w.dgt[a*mg : (a+1)*mg]
+				for b := a; b < n; b++ {
+					H[a*n+b] += dot(da, w.gt[b*mg:(b+1)*mg])
+				}
 			}
 		}
 		for i := 0; i < n; i++ {

@@ -355,7 +355,7 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 	bs := bundleSettings{tol: set.Tol, maxIter: set.MaxIter, fscale: fscale}
 	var w ipm
 	iters := 0
-	pool := &CutPool{M: m}
+	var seed *CutPool
 	if set.Warm != nil {
 		if set.Warm.M != m || len(set.Warm.G) != len(set.Warm.C0)*m {
 			return Result{}, invalid("Settings.Warm holds cuts in %d instruments, the problem has %d", set.Warm.M, m)
@@ -363,9 +363,11 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 		if err := checkFinite("Settings.Warm", append(append([]float64(nil), set.Warm.C0...), set.Warm.G...)); err != nil {
 			return Result{}, err
 		}
-		pool.C0 = append(pool.C0, set.Warm.C0...)
-		pool.G = append(pool.G, set.Warm.G...)
+		seed = set.Warm
 	}
+	// active receives the cuts binding at the end of the relaxed solve:
+	// they seed the refits below, and a later warm start (Result.Pool).
+	var active *CutPool
 	if set.Start != nil {
 		if len(set.Start) != m {
 			return Result{}, invalid("Settings.Start has %d notionals, the problem %d", len(set.Start), m)
@@ -380,7 +382,7 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 		if err != nil {
 			return bundleResult{}, err
 		}
-		r, err := level(md, ob, bs, &w, pool, start)
+		r, err := level(md, ob, bs, &w, seed, start, active)
 		iters += r.iters
 		return r, err
 	}
@@ -388,18 +390,22 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 	for j := 0; j < m; j++ {
 		lo[j], hi[j] = p.effBounds(j)
 	}
-	warm := pool.Len() > 0 || start != nil
+	warm := seed.Len() > 0 || start != nil
 	if warm {
 		// A warm start that does not converge quickly is dropped for a
 		// cold one: the level method can stall on an unlucky cut set.
 		bs.maxIter = min(set.MaxIter, warmMaxIter)
 	}
+	active = &CutPool{M: m}
 	rel, err := fit(lo, hi)
 	if warm && errors.Is(err, ErrNotConverged) {
-		pool, start, bs.maxIter = &CutPool{M: m}, nil, set.MaxIter
+		seed, start, bs.maxIter = nil, nil, set.MaxIter
+		active = &CutPool{M: m}
 		rel, err = fit(lo, hi)
 	}
 	bs.maxIter = set.MaxIter
+	pool := active
+	seed, active = pool, nil // the refits start from the relaxed solve's binding cuts
 	if err != nil && !errors.Is(err, ErrNotConverged) {
 		return Result{}, err
 	}
