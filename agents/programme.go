@@ -118,6 +118,9 @@ type Programmes struct {
 	Frontier      []Programme
 	Robustness    optimize.Robustness
 	RecommendedAt float64 // λ of the recommended frontier point
+	// PartialFrontier is set when a re-optimisation solved the frontier
+	// only up to the recommended point (Reoptimise).
+	PartialFrontier bool
 
 	pr    *problem // the rows, for the agents' tools
 	model *sim.Model
@@ -396,57 +399,70 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 		res    optimize.Result
 		err    error
 	}
-	jobs := []*job{{name: "median"}, {name: "robust", lambda: 1}}
-	for _, l := range FrontierLambdas {
-		if l > 0 && l < 1 {
-			jobs = append(jobs, &job{name: fmt.Sprintf("frontier_%g", l), lambda: l})
-		}
-	}
-	next := make(chan *job)
-	var wg sync.WaitGroup
-	for range min(runtime.NumCPU(), len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				s := &optimize.Settings{}
-				if prev != nil {
-					s.Warm = prev.pools[j.name].Shifted(shift)
-					s.Start = prev.starts[j.name]
-				}
-				switch j.name {
-				case "median":
-					j.res, j.err = optimize.Median(&pr.p, s)
-				case "robust":
-					j.res, j.err = optimize.Robust(&pr.p, s)
-				default:
-					var pts []optimize.Point
-					if pts, j.err = optimize.Frontier(&pr.p, s, []float64{j.lambda}); j.err == nil {
-						j.res = pts[0].Result
+	solveAll := func(jobs []*job) error {
+		next := make(chan *job)
+		var wg sync.WaitGroup
+		for range min(runtime.NumCPU(), len(jobs)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range next {
+					s := &optimize.Settings{}
+					if prev != nil {
+						s.Warm = prev.pools[j.name].Shifted(shift)
+						s.Start = prev.starts[j.name]
+					}
+					switch j.name {
+					case "median":
+						j.res, j.err = optimize.Median(&pr.p, s)
+					case "robust":
+						j.res, j.err = optimize.Robust(&pr.p, s)
+					default:
+						var pts []optimize.Point
+						if pts, j.err = optimize.Frontier(&pr.p, s, []float64{j.lambda}); j.err == nil {
+							j.res = pts[0].Result
+						}
 					}
 				}
+			}()
+		}
+		for _, j := range jobs {
+			next <- j
+		}
+		close(next)
+		wg.Wait()
+		for _, j := range jobs {
+			if j.err != nil {
+				return fmt.Errorf("%s programme: %w", strings.ReplaceAll(j.name, "_", " "), j.err)
 			}
-		}()
-	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
-	wg.Wait()
-	solved := map[float64]optimize.Result{}
-	for _, j := range jobs {
-		if j.err != nil {
-			return nil, fmt.Errorf("%s programme: %w", strings.ReplaceAll(j.name, "_", " "), j.err)
+			out.pools[j.name] = j.res.Pool
+			out.starts[j.name] = j.res.Relaxed
+			if j.res.Relaxed == nil {
+				out.starts[j.name] = j.res.X
+			}
 		}
-		out.pools[j.name] = j.res.Pool
-		out.starts[j.name] = j.res.Relaxed
-		if j.res.Relaxed == nil {
-			out.starts[j.name] = j.res.X
-		}
-		solved[j.lambda] = j.res
+		return nil
 	}
-	med, rob := jobs[0].res, jobs[1].res
-	solved[0] = med
+	for _, l := range FrontierLambdas {
+		if !(l >= 0 && l <= 1) {
+			return nil, fmt.Errorf("%w: frontier weight %v outside [0, 1]", ErrInvalid, l)
+		}
+	}
+	var interior []*job
+	for _, l := range FrontierLambdas {
+		if l > 0 && l < 1 {
+			interior = append(interior, &job{name: fmt.Sprintf("frontier_%g", l), lambda: l})
+		}
+	}
+	ends := []*job{{name: "median"}, {name: "robust", lambda: 1}}
+	first := ends
+	if prev == nil {
+		first = append(first, interior...) // a run reports the whole frontier
+	}
+	if err := solveAll(first); err != nil {
+		return nil, err
+	}
+	med, rob := ends[0].res, ends[1].res
 	if out.MedianOptimal, err = build("median_optimal", med); err != nil {
 		return nil, err
 	}
@@ -454,28 +470,64 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 		return nil, err
 	}
 	out.Robustness = optimize.CostOfRobustness(med, rob)
-	pts := make([]optimize.Point, 0, len(FrontierLambdas))
-	for _, l := range FrontierLambdas {
+	solved := map[float64]optimize.Result{0: med, 1: rob}
+	for _, j := range first {
+		solved[j.lambda] = j.res
+	}
+	// The recommendation is the least-λ point that captures the tail
+	// saving within budget and lowers funding-ratio vol. A run has every
+	// point; a re-optimisation solves the interior points, in λ order and
+	// as many at once as there are CPUs, only until one qualifies (the
+	// same choice, with less work): its frontier is then partial.
+	need := pol.RobustCapture * (unhedgedEval.WorstCVaR - rob.Metrics.WorstCVaR)
+	qualifies := func(r optimize.Result, prog *Programme) bool {
+		return unhedgedEval.WorstCVaR-r.Metrics.WorstCVaR >= need && r.CostPerYear <= pr.p.Budget*(1+1e-9) &&
+			prog.Metrics.FundingRatioVol < out.Unhedged.FundingRatioVol
+	}
+	var pts []optimize.Point
+	chosen := -1
+	for i := 0; i < len(FrontierLambdas) && chosen < 0; i++ {
+		l := FrontierLambdas[i]
 		r, ok := solved[l]
 		if !ok {
-			return nil, fmt.Errorf("%w: frontier weight %v outside [0, 1]", ErrInvalid, l)
+			var batch []*job
+			for _, j := range interior {
+				if _, done := solved[j.lambda]; !done && j.lambda >= l && len(batch) < runtime.NumCPU() {
+					batch = append(batch, j)
+				}
+			}
+			if err := solveAll(batch); err != nil {
+				return nil, err
+			}
+			for _, j := range batch {
+				solved[j.lambda] = j.res
+			}
+			r = solved[l]
 		}
-		pts = append(pts, optimize.Point{Lambda: l, Result: r})
-	}
-	need := pol.RobustCapture * (unhedgedEval.WorstCVaR - rob.Metrics.WorstCVaR)
-	chosen := -1
-	for i, pt := range pts {
-		prog, err := build(fmt.Sprintf("frontier_%.1f", pt.Lambda), pt.Result)
+		prog, err := build(fmt.Sprintf("frontier_%.1f", l), r)
 		if err != nil {
 			return nil, err
 		}
-		prog.Lambda = pt.Lambda
+		prog.Lambda = l
 		out.Frontier = append(out.Frontier, prog)
-		if chosen < 0 && unhedgedEval.WorstCVaR-pt.Result.Metrics.WorstCVaR >= need && pt.Result.CostPerYear <= pr.p.Budget*(1+1e-9) &&
-			prog.Metrics.FundingRatioVol < out.Unhedged.FundingRatioVol {
+		pts = append(pts, optimize.Point{Lambda: l, Result: r})
+		if qualifies(r, &prog) {
 			chosen = i
 		}
 	}
+	if chosen >= 0 && prev == nil {
+		// A run reports the rest of the frontier too.
+		for _, l := range FrontierLambdas[chosen+1:] {
+			prog, err := build(fmt.Sprintf("frontier_%.1f", l), solved[l])
+			if err != nil {
+				return nil, err
+			}
+			prog.Lambda = l
+			out.Frontier = append(out.Frontier, prog)
+			pts = append(pts, optimize.Point{Lambda: l, Result: solved[l]})
+		}
+	}
+	out.PartialFrontier = len(out.Frontier) < len(FrontierLambdas)
 	if chosen < 0 {
 		// No point both captures the tail saving and lowers funding-ratio
 		// vol: take the one with the lowest funding-ratio vol.
