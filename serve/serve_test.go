@@ -76,11 +76,14 @@ func startServe(t *testing.T, cfg Config) *running {
 		return runErr
 	}
 	t.Cleanup(func() { _ = stop() })
-	// Ready when the micro service answers.
+	// Ready when the micro service answers, and its last endpoint too
+	// (the endpoints subscribe one after another, after $SRV).
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if _, err := cfg.Conn.Request("$SRV.PING."+serviceName, nil, time.Second); err == nil {
-			break
+			if _, err := cfg.Conn.Request(LatestRecommSubject, nil, time.Second); err == nil {
+				break
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("the micro service did not answer $SRV.PING in 20 s")

@@ -39,8 +39,11 @@ func startServe(t *testing.T, name, url string, args ...string) (*proc, *nats.Co
 		nc, err := nats.Connect(url, nats.MaxReconnects(0))
 		if err == nil {
 			if _, err = nc.Request("$SRV.PING.hedgeflow", nil, time.Second); err == nil {
-				t.Cleanup(nc.Close)
-				return p, nc
+				// The endpoints subscribe after $SRV: wait for the last.
+				if _, err = nc.Request("hedge.recommendation.latest", nil, time.Second); err == nil {
+					t.Cleanup(nc.Close)
+					return p, nc
+				}
 			}
 			nc.Close()
 		}
