@@ -9,6 +9,7 @@ import (
 
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/producers/feed"
+	"github.com/hedgeflow/hedgeflow/streams"
 )
 
 var start = time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)
@@ -134,11 +135,21 @@ func TestSyntheticRunPublishes(t *testing.T) {
 	if c := e.count(t); c != 4*37 {
 		t.Errorf("%d quotes on the stream, want %d", c, 4*37)
 	}
-	// ctx's end is a clean stop.
+	// ctx's end is a clean stop: cancelled once the first tick is out
+	// (not on a timer, which a loaded machine can beat), the run ends
+	// before its second tick, an hour away, without an error.
 	g, _ = feed.NewSynthetic(sample(t), feed.SyntheticSettings{Seed: 3, Interval: time.Hour})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if n, err := g.Run(ctx, e.pub.Publish); err != nil || n != 1 {
+	published := 0
+	cancelAfterTick := func(ctx context.Context, q *streams.Quote) error {
+		err := e.pub.Publish(ctx, q)
+		if published++; published == 37 {
+			cancel()
+		}
+		return err
+	}
+	if n, err := g.Run(ctx, cancelAfterTick); err != nil || n != 1 {
 		t.Errorf("cancelled run: %d ticks, %v", n, err)
 	}
 }
