@@ -3,9 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hedgeflow/hedgeflow/run"
 	"github.com/nats-io/nats.go"
@@ -177,4 +179,22 @@ func (f *natsFlags) apply(o *run.Options) error {
 	}
 	o.NATSURL, o.NATSOpts, o.Topology.Replicas = u, append(o.NATSOpts, opts...), f.replicas
 	return nil
+}
+
+// longLived returns the options of a process that stays connected (worker,
+// serve, feed): its name, reconnecting forever, and connection events
+// logged; opts (authentication, TLS) follow.
+func longLived(name string, log *slog.Logger, opts []nats.Option) []nats.Option {
+	return append([]nats.Option{
+		nats.Name(name),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(time.Second),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("disconnected from NATS", "err", err)
+			}
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("reconnected to NATS", "server", nc.ConnectedUrlRedacted()) }),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { log.Warn("NATS error", "err", err) }),
+	}, opts...)
 }

@@ -165,18 +165,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 
 	// NATS: embedded, listening for external clients, or external.
 	var nc *nats.Conn
-	connOpts := append([]nats.Option{
-		nats.Name("hedgeflow serve"),
-		nats.MaxReconnects(-1),
-		nats.ReconnectWait(time.Second),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			if err != nil {
-				log.Warn("disconnected from NATS", "err", err)
-			}
-		}),
-		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("reconnected to NATS", "server", nc.ConnectedUrlRedacted()) }),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { log.Warn("NATS error", "err", err) }),
-	}, opts...)
+	connOpts := longLived("hedgeflow serve", log, opts)
 	natsDesc := url
 	if url == "" {
 		if *store == "" {

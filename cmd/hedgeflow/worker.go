@@ -51,18 +51,7 @@ func workerCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	opts = append([]nats.Option{
-		nats.Name("hedgeflow worker"),
-		nats.MaxReconnects(-1),
-		nats.ReconnectWait(time.Second),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			if err != nil {
-				log.Warn("disconnected from NATS", "err", err)
-			}
-		}),
-		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("reconnected to NATS", "server", nc.ConnectedUrlRedacted()) }),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { log.Warn("NATS error", "err", err) }),
-	}, opts...)
+	opts = longLived("hedgeflow worker", log, opts)
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		return fmt.Errorf("connecting to %s: %w", url, err)
