@@ -12,7 +12,7 @@ import (
 	"github.com/hedgeflow/hedgeflow/input"
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/streams"
-	"github.com/nats-io/nats.go/jetstream"
+	"github.com/hedgeflow/hedgeflow/streams/streamstest"
 )
 
 // The recalibrator makes a first recommendation, ignores moves below the
@@ -23,17 +23,7 @@ func TestRecalibrator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("hedged runs")
 	}
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown()
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	nc, js := streamstest.Start(t, streams.ServerOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 	"github.com/hedgeflow/hedgeflow/producers"
 	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/hedgeflow/hedgeflow/streams/streamstest"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -20,20 +21,7 @@ import (
 // topology's handles.
 func resumeServer(t *testing.T) (*nats.Conn, *streams.Handles) {
 	t.Helper()
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	nc, js := streamstest.Start(t, streams.ServerOptions{})
 	h, err := streams.Ensure(context.Background(), js, streams.Topology{})
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"github.com/hedgeflow/hedgeflow/input"
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/streams"
-	"github.com/nats-io/nats.go/jetstream"
+	"github.com/hedgeflow/hedgeflow/streams/streamstest"
 )
 
 func sample(t *testing.T) *market.Snapshot {
@@ -141,17 +141,7 @@ func TestBadQuotesNameTheField(t *testing.T) {
 }
 
 func TestMarketStateOnJetStream(t *testing.T) {
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown()
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	_, js := streamstest.Start(t, streams.ServerOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	st, kv, err := streams.EnsureMarket(ctx, js, 0)

@@ -10,25 +10,13 @@ import (
 	"github.com/hedgeflow/hedgeflow/producers/feed"
 	"github.com/hedgeflow/hedgeflow/producers/history"
 	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/hedgeflow/hedgeflow/streams/streamstest"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
 func testJetStream(t *testing.T) jetstream.JetStream {
 	t.Helper()
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, js := streamstest.Start(t, streams.ServerOptions{})
 	return js
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/producers/feed"
 	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/hedgeflow/hedgeflow/streams/streamstest"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -24,20 +25,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir(), MaxMemory: 64 << 20, MaxStore: 1 << 30})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	nc, js := streamstest.Start(t, streams.ServerOptions{MaxMemory: 64 << 20, MaxStore: 1 << 30})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	pub, err := feed.NewPublisher(ctx, js, 0)
