@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/pricing/risk"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 )
@@ -54,6 +55,13 @@ func fuzzDecode[T any](f *testing.F, seeds ...any) {
 			_ = r.PathValues()
 			_, _ = Floats(nil, r.Data)
 		}
+		if q, ok := any(&v).(*Quote); ok {
+			// What the recalibrator and the dashboard do with a quote
+			// from the MARKET stream: validate it and apply it.
+			_ = q.Validate()
+			_, _ = Apply(&market.Snapshot{}, q)
+			_ = q.Subject()
+		}
 	})
 }
 
@@ -98,4 +106,23 @@ func TestDecodeHugeArrayHeader(t *testing.T) {
 			t.Errorf("%T: error %v, want ErrDecode", v, err)
 		}
 	}
+}
+
+// Quotes on the MARKET stream: anyone with publish permission on market.>
+// reaches the recalibrator's decoder.
+func FuzzDecodeQuote(f *testing.F) {
+	t0 := time.Date(2025, 1, 2, 15, 0, 0, 0, time.UTC)
+	fuzzDecode[Quote](f,
+		&Quote{Time: t0, Kind: KindFXVol, Key: "EUR", Value: 0.09, Source: "desk"},
+		&Quote{Time: t0, Kind: KindZero, Key: "USD", Tenors: []float64{2, 10}, Values: []float64{4.25, 4.55}},
+		&Quote{Time: t0, Kind: KindEquityLevel, Key: "SPX", Value: 5881.63})
+}
+
+// Recommendations on hedge.recommendation reach the dashboard's decoder.
+func FuzzDecodeRecommendation(f *testing.F) {
+	t0 := time.Date(2025, 1, 2, 15, 0, 0, 0, time.UTC)
+	fuzzDecode[Recommendation](f, &Recommendation{Seq: 2, Time: t0, MarketTime: t0, BaseRunID: "r1", Mode: "reprice",
+		Moves:   []MarketMove{{Quantity: "fx.vol.EUR", From: 7.6, To: 8.6, Threshold: 0.5, Unit: "vol points"}},
+		Lines:   []RecommendedLine{{ID: "fx_forward_EUR", AssetClass: "fx", Instrument: "fx_forward", NotionalUSD: -1.2e9, CostBps: 1.1}},
+		Changes: []LineChange{{ID: "fx_put_EUR_90", Change: "resized", From: 7e9, To: 6e9}}, Why: "because"})
 }
