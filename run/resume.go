@@ -54,19 +54,11 @@ func Resume(ctx context.Context, o Options) (*report.Report, error) {
 			return nil, err
 		}
 	}
-	nc, shutdown, err := connect(o)
+	h, shutdown, err := open(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	defer shutdown()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return nil, err
-	}
-	h, err := streams.Ensure(ctx, js, o.Topology)
-	if err != nil {
-		return nil, err
-	}
 	spec, err := loadSpec(ctx, h, o.RunID)
 	if err != nil {
 		return nil, err

@@ -201,19 +201,11 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 		}
 	}
 
-	nc, shutdown, err := connect(o)
+	h, shutdown, err := open(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	defer shutdown()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return nil, err
-	}
-	h, err := streams.Ensure(ctx, js, o.Topology)
-	if err != nil {
-		return nil, err
-	}
 
 	publish := func(ctx context.Context) error {
 		if err := producers.PublishRun(ctx, h, spec, parts); err != nil {
@@ -331,6 +323,27 @@ type Result struct {
 	Programmes *agents.Programmes // nil with NoHedging or a failed optimisation
 	Policy     agents.Policy
 	Report     *report.Report
+}
+
+// open connects (see connect) and ensures the topology: what a run and a
+// resumed run both start with. shutdown closes the connection (and stops
+// an embedded server).
+func open(ctx context.Context, o Options) (*streams.Handles, func(), error) {
+	nc, shutdown, err := connect(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		shutdown()
+		return nil, nil, err
+	}
+	h, err := streams.Ensure(ctx, js, o.Topology)
+	if err != nil {
+		shutdown()
+		return nil, nil, err
+	}
+	return h, shutdown, nil
 }
 
 // connect starts the embedded server or dials the external one.
