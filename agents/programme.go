@@ -153,6 +153,9 @@ type problem struct {
 	assets []float64 // per row, unhedged assets at the horizon
 	liabs  []float64
 	scen   []int
+	// shifted marks rows whose hedge P&L were shifted from a run's
+	// (Reoptimise).
+	shifted bool
 }
 
 func prohibited(pol *Policy, h *sim.Hedge) bool {
@@ -166,6 +169,18 @@ func prohibited(pol *Policy, h *sim.Hedge) bool {
 
 // assemble builds the optimisation problem from a collected run.
 func assemble(col *consumers.Collected, model *sim.Model, pol *Policy) (*problem, error) {
+	pr, err := rows(col, model)
+	if err != nil {
+		return nil, err
+	}
+	pr.constrain(model, pol)
+	return pr, nil
+}
+
+// rows reads the optimisation rows (one per scenario and hedge path) from
+// a collected run: the unhedged loss and every hedge's P&L at the hedge
+// horizon.
+func rows(col *consumers.Collected, model *sim.Model) (*problem, error) {
 	hs := model.Hedges()
 	M := len(hs)
 	hp := model.HedgePaths()
@@ -205,6 +220,32 @@ func assemble(col *consumers.Collected, model *sim.Model, pol *Policy) (*problem
 		}
 	}
 	pr.p.Scenario = pr.scen
+	return pr, nil
+}
+
+// shiftedRows returns pr's rows with hedge j's P&L less shift[j] on every
+// row (its premium moved; the paths did not), rounded to float32 as a
+// run's collected P&L is; the other rows are shared with pr.
+func (pr *problem) shiftedRows(shift []float64) *problem {
+	M := len(shift)
+	q := &problem{assets: pr.assets, liabs: pr.liabs, scen: pr.scen, shifted: true}
+	q.p.Base, q.p.Scenario = pr.p.Base, pr.p.Scenario
+	q.p.PnL = make([]float64, len(pr.p.PnL))
+	for r := 0; r+M <= len(pr.p.PnL); r += M {
+		src, dst := pr.p.PnL[r:r+M], q.p.PnL[r:r+M]
+		for j, v := range src {
+			dst[j] = float64(float32(v - shift[j]))
+		}
+	}
+	return q
+}
+
+// constrain sets the problem's costs, position limits, budget and FX
+// hedge-ratio constraints from the model (today's market) and the policy.
+func (pr *problem) constrain(model *sim.Model, pol *Policy) {
+	hs := model.Hedges()
+	M := len(hs)
+	N := len(pr.p.Base)
 	assets := model.Assets0()
 	pr.p.Cost = make([]float64, M)
 	pr.p.Lower = make([]float64, M)
@@ -275,7 +316,6 @@ func assemble(col *consumers.Collected, model *sim.Model, pol *Policy) (*problem
 			}
 		}
 	}
-	return pr, nil
 }
 
 // metrics computes the one-year metrics of notionals x on the rows, pooled
@@ -334,15 +374,32 @@ func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programm
 	return optimise(col, model, pol, nil, nil)
 }
 
-// Reoptimise is Optimise for a run whose hedge P&L is that of prev's run
-// minus shift[j] in column j on every row (the option premiums moved, the
-// paths did not): every solve starts from prev's cuts, shifted, which
-// stay exact minorants of the moved objectives (optimize.CutPool.Shifted).
+// Reoptimise is Optimise for the run col (whose programmes are prev) with
+// every hedge's P&L less shift[j] on every row (the option premiums moved,
+// the paths did not), on the model of the new market. The rows are prev's,
+// shifted, not assembled again, and every solve starts from prev's cuts,
+// shifted, which stay exact minorants of the moved objectives
+// (optimize.CutPool.Shifted).
 func Reoptimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Programmes, shift []float64) (*Programmes, error) {
 	if prev == nil || len(shift) != len(model.Hedges()) {
 		return nil, fmt.Errorf("%w: re-optimisation needs the previous programmes and one shift per hedge", ErrInvalid)
 	}
+	if err := finiteAll("shift", shift); err != nil {
+		return nil, err
+	}
+	if prev.pr != nil && prev.pr.shifted {
+		return nil, fmt.Errorf("%w: re-optimisation needs the programmes of the run itself, not of an earlier re-optimisation (their cuts are for other premiums)", ErrInvalid)
+	}
 	return optimise(col, model, pol, prev, shift)
+}
+
+func finiteAll(name string, v []float64) error {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%w: %s[%d] is %v", ErrInvalid, name, i, x)
+		}
+	}
+	return nil
 }
 
 func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Programmes, shift []float64) (*Programmes, error) {
@@ -350,10 +407,20 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 	if err := pol.validate(); err != nil {
 		return nil, err
 	}
-	pr, err := assemble(col, model, &pol)
-	if err != nil {
-		return nil, err
+	var pr *problem
+	if prev != nil && prev.pr != nil && len(prev.pr.p.PnL) == len(prev.pr.p.Base)*len(shift) {
+		pr = prev.pr.shiftedRows(shift)
+	} else {
+		var err error
+		if pr, err = rows(col, model); err != nil {
+			return nil, err
+		}
+		if prev != nil {
+			pr = pr.shiftedRows(shift)
+		}
 	}
+	pr.constrain(model, &pol)
+	var err error
 	S := col.Spec.Scenarios
 	out := &Programmes{Policy: pol, Hedges: model.Hedges(), Rows: len(pr.p.Base), pr: pr, model: model, thr: col.Spec.Threshold,
 		set: &optimize.Settings{}, pools: map[string]*optimize.CutPool{}, starts: map[string][]float64{}}
@@ -391,78 +458,90 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 	}
 	// The solves are independent: median-optimal, robust, and the
 	// frontier's interior points (λ = 0 and 1 are the median-optimal and
-	// robust objectives themselves), run on every CPU. Each is
+	// robust objectives themselves), queued in that order on every CPU,
+	// each CPU taking the next as soon as it is free. Each is
 	// deterministic, so the answers do not depend on the order.
-	type job struct {
-		name   string
-		lambda float64
-		res    optimize.Result
-		err    error
-	}
-	solveAll := func(jobs []*job) error {
-		next := make(chan *job)
-		var wg sync.WaitGroup
-		for range min(runtime.NumCPU(), len(jobs)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for j := range next {
-					s := &optimize.Settings{}
-					if prev != nil {
-						s.Warm = prev.pools[j.name].Shifted(shift)
-						s.Start = prev.starts[j.name]
-					}
-					switch j.name {
-					case "median":
-						j.res, j.err = optimize.Median(&pr.p, s)
-					case "robust":
-						j.res, j.err = optimize.Robust(&pr.p, s)
-					default:
-						var pts []optimize.Point
-						if pts, j.err = optimize.Frontier(&pr.p, s, []float64{j.lambda}); j.err == nil {
-							j.res = pts[0].Result
-						}
-					}
-				}
-			}()
-		}
-		for _, j := range jobs {
-			next <- j
-		}
-		close(next)
-		wg.Wait()
-		for _, j := range jobs {
-			if j.err != nil {
-				return fmt.Errorf("%s programme: %w", strings.ReplaceAll(j.name, "_", " "), j.err)
-			}
-			out.pools[j.name] = j.res.Pool
-			out.starts[j.name] = j.res.Relaxed
-			if j.res.Relaxed == nil {
-				out.starts[j.name] = j.res.X
-			}
-		}
-		return nil
-	}
 	for _, l := range FrontierLambdas {
 		if !(l >= 0 && l <= 1) {
 			return nil, fmt.Errorf("%w: frontier weight %v outside [0, 1]", ErrInvalid, l)
 		}
 	}
-	var interior []*job
-	for _, l := range FrontierLambdas {
-		if l > 0 && l < 1 {
-			interior = append(interior, &job{name: fmt.Sprintf("frontier_%g", l), lambda: l})
-		}
+	type job struct {
+		name   string
+		lambda float64
+		res    optimize.Result
+		err    error
+		done   chan struct{}
 	}
 	ends := []*job{{name: "median"}, {name: "robust", lambda: 1}}
-	first := ends
-	if prev == nil {
-		first = append(first, interior...) // a run reports the whole frontier
+	jobs := append([]*job(nil), ends...)
+	byLambda := map[float64]*job{0: ends[0], 1: ends[1]}
+	for _, l := range FrontierLambdas {
+		if _, ok := byLambda[l]; !ok {
+			j := &job{name: fmt.Sprintf("frontier_%g", l), lambda: l}
+			jobs = append(jobs, j)
+			byLambda[l] = j
+		}
 	}
-	if err := solveAll(first); err != nil {
+	cancel := make(chan struct{})
+	queue := make(chan *job, len(jobs))
+	for _, j := range jobs {
+		j.done = make(chan struct{})
+		queue <- j
+	}
+	close(queue)
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range queue {
+				s := &optimize.Settings{Cancel: cancel}
+				if prev != nil {
+					s.Warm = prev.pools[j.name].Shifted(shift)
+					s.Start = prev.starts[j.name]
+				}
+				switch j.name {
+				case "median":
+					j.res, j.err = optimize.Median(&pr.p, s)
+				case "robust":
+					j.res, j.err = optimize.Robust(&pr.p, s)
+				default:
+					var pts []optimize.Point
+					if pts, j.err = optimize.Frontier(&pr.p, s, []float64{j.lambda}); j.err == nil {
+						j.res = pts[0].Result
+					}
+				}
+				close(j.done)
+			}
+		}()
+	}
+	// Whatever happens below, the workers stop (the unneeded solves
+	// cancelled) before optimise returns.
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			close(cancel)
+			wg.Wait()
+		}
+	}
+	defer stop()
+	result := func(j *job) (optimize.Result, error) {
+		<-j.done
+		if j.err != nil {
+			return j.res, fmt.Errorf("%s programme: %w", strings.ReplaceAll(j.name, "_", " "), j.err)
+		}
+		return j.res, nil
+	}
+	med, err := result(ends[0])
+	if err != nil {
 		return nil, err
 	}
-	med, rob := ends[0].res, ends[1].res
+	rob, err := result(ends[1])
+	if err != nil {
+		return nil, err
+	}
 	if out.MedianOptimal, err = build("median_optimal", med); err != nil {
 		return nil, err
 	}
@@ -470,15 +549,11 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 		return nil, err
 	}
 	out.Robustness = optimize.CostOfRobustness(med, rob)
-	solved := map[float64]optimize.Result{0: med, 1: rob}
-	for _, j := range first {
-		solved[j.lambda] = j.res
-	}
 	// The recommendation is the least-λ point that captures the tail
-	// saving within budget and lowers funding-ratio vol. A run has every
-	// point; a re-optimisation solves the interior points, in λ order and
-	// as many at once as there are CPUs, only until one qualifies (the
-	// same choice, with less work): its frontier is then partial.
+	// saving within budget and lowers funding-ratio vol. A run reports
+	// every point; a re-optimisation takes the points in λ order only
+	// until one qualifies (the same choice, with less work), cancels the
+	// solves still running, and its frontier is then partial.
 	need := pol.RobustCapture * (unhedgedEval.WorstCVaR - rob.Metrics.WorstCVaR)
 	qualifies := func(r optimize.Result, prog *Programme) bool {
 		return unhedgedEval.WorstCVaR-r.Metrics.WorstCVaR >= need && r.CostPerYear <= pr.p.Budget*(1+1e-9) &&
@@ -486,23 +561,13 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 	}
 	var pts []optimize.Point
 	chosen := -1
-	for i := 0; i < len(FrontierLambdas) && chosen < 0; i++ {
-		l := FrontierLambdas[i]
-		r, ok := solved[l]
-		if !ok {
-			var batch []*job
-			for _, j := range interior {
-				if _, done := solved[j.lambda]; !done && j.lambda >= l && len(batch) < runtime.NumCPU() {
-					batch = append(batch, j)
-				}
-			}
-			if err := solveAll(batch); err != nil {
-				return nil, err
-			}
-			for _, j := range batch {
-				solved[j.lambda] = j.res
-			}
-			r = solved[l]
+	for i, l := range FrontierLambdas {
+		if chosen >= 0 && prev != nil {
+			break
+		}
+		r, err := result(byLambda[l])
+		if err != nil {
+			return nil, err
 		}
 		prog, err := build(fmt.Sprintf("frontier_%.1f", l), r)
 		if err != nil {
@@ -511,20 +576,18 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 		prog.Lambda = l
 		out.Frontier = append(out.Frontier, prog)
 		pts = append(pts, optimize.Point{Lambda: l, Result: r})
-		if qualifies(r, &prog) {
+		if chosen < 0 && qualifies(r, &prog) {
 			chosen = i
 		}
 	}
-	if chosen >= 0 && prev == nil {
-		// A run reports the rest of the frontier too.
-		for _, l := range FrontierLambdas[chosen+1:] {
-			prog, err := build(fmt.Sprintf("frontier_%.1f", l), solved[l])
-			if err != nil {
-				return nil, err
+	stop()
+	for _, j := range jobs {
+		if j.err == nil {
+			out.pools[j.name] = j.res.Pool
+			out.starts[j.name] = j.res.Relaxed
+			if j.res.Relaxed == nil {
+				out.starts[j.name] = j.res.X
 			}
-			prog.Lambda = l
-			out.Frontier = append(out.Frontier, prog)
-			pts = append(pts, optimize.Point{Lambda: l, Result: solved[l]})
 		}
 	}
 	out.PartialFrontier = len(out.Frontier) < len(FrontierLambdas)

@@ -434,9 +434,9 @@ func (r *Recalibrator) reprice(ctx context.Context, h *streams.Handles, base *Re
 	if err != nil {
 		return err
 	}
-	col := RepricedCollected(base.Collected, shift)
+	col := *base.Collected
 	col.Spec = spec
-	progs, err := agents.Reoptimise(col, rm.Model, base.Policy, base.Programmes, shift)
+	progs, err := agents.Reoptimise(&col, rm.Model, base.Policy, base.Programmes, shift)
 	if err != nil {
 		return err
 	}
@@ -444,22 +444,6 @@ func (r *Recalibrator) reprice(ctx context.Context, h *streams.Handles, base *Re
 		return err
 	}
 	return r.publish(ctx, h, base.Spec.RunID, "reprice", progs, mk, material, trigger, marketTime)
-}
-
-// RepricedCollected returns a copy of col whose hedge P&L is shifted by
-// -shift[j] for hedge j on every row; the path values are shared.
-func RepricedCollected(col *consumers.Collected, shift []float64) *consumers.Collected {
-	out := *col
-	out.HedgePnL = make([][]float32, len(col.HedgePnL))
-	M := len(shift)
-	for i, hv := range col.HedgePnL {
-		nv := make([]float32, len(hv))
-		for k, v := range hv {
-			nv[k] = float32(float64(v) - shift[k%M])
-		}
-		out.HedgePnL[i] = nv
-	}
-	return &out
 }
 
 func (r *Recalibrator) publish(ctx context.Context, h *streams.Handles, runID, mode string, progs *agents.Programmes, mk *market.Snapshot, material []streams.MarketMove, trigger, marketTime time.Time) error {

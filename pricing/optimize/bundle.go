@@ -41,6 +41,7 @@ type bundleSettings struct {
 	tol     float64 // relative gap (UB-LB)/max(1,|UB|) in scaled units
 	maxIter int
 	fscale  float64 // USD per scaled unit of the objective
+	cancel  <-chan struct{}
 }
 
 // bundleResult is the outcome of a level bundle run in x space.
@@ -134,6 +135,11 @@ func level(md *model, ob objective, set bundleSettings, w *ipm, seed *CutPool, s
 	}
 	nx := len(md.h)
 	for it := 1; it <= set.maxIter; it++ {
+		select {
+		case <-set.cancel:
+			return res, ErrCanceled
+		default:
+		}
 		res.iters = it
 		md.toX(y, x)
 		cs.reset(m)

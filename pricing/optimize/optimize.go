@@ -33,6 +33,10 @@ type Settings struct {
 	// such as an earlier solve's Relaxed solution; it is projected onto
 	// the feasible set first. Nil starts from the phase-one point.
 	Start []float64
+	// Cancel, when closed, stops a CVaR-family solve at its next
+	// cutting-plane iteration with ErrCanceled: a caller that solved
+	// several programmes speculatively drops the ones it no longer needs.
+	Cancel <-chan struct{}
 }
 
 func (s *Settings) withDefaults() (Settings, error) {
@@ -352,7 +356,7 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 	if !(fscale > 0) {
 		fscale = 1
 	}
-	bs := bundleSettings{tol: set.Tol, maxIter: set.MaxIter, fscale: fscale}
+	bs := bundleSettings{tol: set.Tol, maxIter: set.MaxIter, fscale: fscale, cancel: set.Cancel}
 	var w ipm
 	iters := 0
 	var seed *CutPool
@@ -398,6 +402,9 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 	}
 	active = &CutPool{M: m}
 	rel, err := fit(lo, hi)
+	if errors.Is(err, ErrCanceled) {
+		return Result{}, err
+	}
 	if warm && errors.Is(err, ErrNotConverged) {
 		seed, start, bs.maxIter = nil, nil, set.MaxIter
 		active = &CutPool{M: m}
@@ -422,6 +429,9 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 		sigma := pnlScale(p.PnL, m)
 		x, f, err := enforce(p, rel.x, rel.f, sigma, lo, hi, func(lo, hi []float64) ([]float64, float64, error) {
 			r, err := fit(lo, hi)
+			if errors.Is(err, ErrCanceled) {
+				return nil, 0, err
+			}
 			if err != nil && !errors.Is(err, ErrNotConverged) {
 				return nil, 0, err
 			}

@@ -1,6 +1,8 @@
 package optimize
 
 import (
+	"context"
+	"errors"
 	"math"
 	"testing"
 )
@@ -64,5 +66,18 @@ func TestWarmStartFromShiftedCuts(t *testing.T) {
 	}
 	if _, err := Median(&q, &Settings{Warm: &CutPool{M: 3, C0: []float64{0}, G: []float64{0, 0, 0}}}); err == nil {
 		t.Error("a pool of 3 instruments accepted for 12")
+	}
+}
+
+func TestCancel(t *testing.T) {
+	p := randProblem(7, 50, 20, 8)
+	p.Budget = 5e5
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // (the package's tests shadow the builtin close)
+	if _, err := Robust(p, &Settings{Cancel: ctx.Done()}); !errors.Is(err, ErrCanceled) {
+		t.Fatalf("Robust with a closed Cancel: err = %v, want ErrCanceled", err)
+	}
+	if _, err := Robust(p, &Settings{Cancel: make(chan struct{})}); err != nil {
+		t.Fatalf("Robust with an open Cancel: %v", err)
 	}
 }

@@ -20,6 +20,9 @@ var ErrInfeasible = errors.New("optimize: infeasible constraints")
 // its gap is larger than asked for.
 var ErrNotConverged = errors.New("optimize: not converged")
 
+// ErrCanceled is returned by a solve whose Settings.Cancel was closed.
+var ErrCanceled = errors.New("optimize: canceled")
+
 // Constraint is a general linear constraint Lo <= Σ_j A[j]·x_j <= Hi on the
 // notionals x (USD). Either side may be infinite; Lo == Hi is an equality.
 // An FX hedge ratio for EUR between 50% and 95% of the EUR exposure E is
