@@ -42,3 +42,24 @@ func Exp(x float64) float64 {
 	scale := math.Float64frombits(math.Float64bits(exp2Table[j]) + uint64(k>>7)<<52)
 	return scale + scale*p
 }
+
+// expHiLo is e^(hi+lo) for -700 < hi <= 0 and |lo| <= 2^-40 |hi|: Exp with
+// lo added to the reduced argument, where it is not lost to the rounding of
+// hi+lo. Used by Gauss.
+func expHiLo(hi, lo float64) float64 {
+	const (
+		invLn2N = expN / math.Ln2
+		ln2NHi  = 0x1.62e42p-8
+		ln2NLo  = math.Ln2/expN - ln2NHi
+		shift   = 0x1.8p52
+	)
+	z := hi*invLn2N + shift
+	kd := z - shift
+	k := int64(math.Float64bits(z)) - int64(math.Float64bits(shift))
+	r := (hi - kd*ln2NHi) - kd*ln2NLo + lo
+	r2 := r * r
+	p := r + (r2*(0.5+r*(1.0/6)) + (r2*r2)*(1.0/24+r*(1.0/120))) // Estrin: a shorter chain than Exp's Horner
+	j := k & (expN - 1)
+	scale := math.Float64frombits(math.Float64bits(exp2Table[j]) + uint64(k>>7)<<52)
+	return scale + scale*p
+}

@@ -1,0 +1,131 @@
+package approx
+
+import "math"
+
+// Gauss is e^(-x²/2), the unnormalised normal density, to about 1 ulp: the
+// rounding error of x² (up to x²/2 ulps of the result if passed on) is
+// recovered exactly by a fused multiply-add and added to the exponential's
+// reduced argument. Beyond |x| = 37.39 (e^-699) it is the product of two
+// math.Exp, and 0 beyond 38.6.
+func Gauss(x float64) float64 {
+	x2 := x * x
+	lo := math.FMA(x, x, -x2) // x² = x2 + lo exactly
+	if !(x2 < 1398) {
+		if !(x2 < 1490) {
+			return math.Exp(-0.5 * x2) // 0, or NaN for NaN
+		}
+		return math.Exp(-0.5*x2) * math.Exp(-0.5*lo)
+	}
+	return expHiLo(-0.5*x2, -0.5*lo)
+}
+
+// Phi is Φ(x), the standard normal distribution function, to within about
+// 3 ulps: relative error below 8e-16 for x <= 0 and absolute below 2.3e-16
+// for x > 0 (measured 6.6e-16 and 1.3e-16 against a 400-bit reference, see
+// TestPhiULP; 0.5*math.Erfc(-x/√2) is off by up to (1+x²) ulps in the
+// lower tail, from rounding x/√2), about twice as fast as 0.5*math.Erfc(-x/√2). W. J. Cody's rational
+// Chebyshev approximations of ANORM (ACM TOMS Algorithm 715, 1993), which
+// approximate Φ to 18 significant digits before rounding:
+//
+//	|x| <= 0.66291:       Φ = 1/2 + x P₄(x²)/Q₄(x²)
+//	0.66291 < |x| <= √32: Φ(-|x|) = e^(-x²/2) P₈(|x|)/Q₈(|x|)
+//	|x| > √32:            Φ(-|x|) = e^(-x²/2)/|x| (1/√(2π) - P₅(1/x²)/(x² Q₅(1/x²)))
+//
+// with Φ(x) = 1 - Φ(-x) for x > 0. Cody's e^(-x²/2) is the product of two
+// exponentials to keep the rounding of x² out; Gauss does that with one.
+func Phi(x float64) float64 {
+	if !(math.Abs(x) > phiThresh) {
+		return phiCentral(x)
+	}
+	return PhiWith(x, Gauss(x))
+}
+
+// PhiWith is Phi(x) for a caller that already holds g = Gauss(x), as every
+// option formula does for the density φ(x) = g/√(2π): it saves the
+// exponential. g is not read for |x| <= 0.66291.
+func PhiWith(x, g float64) float64 {
+	y := math.Abs(x)
+	if !(y > phiThresh) { // also NaN
+		return phiCentral(x)
+	}
+	var tail float64 // Φ(-y)
+	switch {
+	case y <= phiRoot32:
+		const (
+			c0 = 3.9894151208813466764e-1
+			c1 = 8.8831497943883759412e00
+			c2 = 9.3506656132177855979e01
+			c3 = 5.9727027639480026226e02
+			c4 = 2.4945375852903726711e03
+			c5 = 6.8481904505362823326e03
+			c6 = 1.1602651437647350124e04
+			c7 = 9.8427148383839780218e03
+			c8 = 1.0765576773720192317e-8
+			d0 = 2.2266688044328115691e01
+			d1 = 2.3538790178262499861e02
+			d2 = 1.5193775994075548050e03
+			d3 = 6.4855582982667607550e03
+			d4 = 1.8615571640885098091e04
+			d5 = 3.4900952721145977266e04
+			d6 = 3.8912003286093271411e04
+			d7 = 1.9685429676859990727e04
+		)
+		// Cody's Horner forms c8 y⁸ + c0 y⁷ + ... + c6 y + c7 and
+		// y⁸ + d0 y⁷ + ... + d6 y + d7, by Estrin's scheme (half the
+		// dependency chain)
+		y2 := y * y
+		y4 := y2 * y2
+		num := ((c7 + c6*y) + y2*(c5+c4*y)) + y4*((c3+c2*y)+y2*(c1+c0*y)) + (y4*y4)*c8
+		den := ((d7 + d6*y) + y2*(d5+d4*y)) + y4*((d3+d2*y)+y2*(d1+d0*y)) + y4*y4
+		tail = g * num / den
+	case y < 38.5: // Φ(-38.5) = 1e-324, below the least subnormal
+		const (
+			p0 = 2.1589853405795699e-1
+			p1 = 1.274011611602473639e-1
+			p2 = 2.2235277870649807e-2
+			p3 = 1.421619193227893466e-3
+			p4 = 2.9112874951168792e-5
+			p5 = 2.307344176494017303e-2
+			q0 = 1.28426009614491121e00
+			q1 = 4.68238212480865118e-1
+			q2 = 6.59881378689285515e-2
+			q3 = 3.78239633202758244e-3
+			q4 = 7.29751555083966205e-5
+		)
+		iy := 1 / y
+		s := iy * iy
+		num := s * (p4 + s*(p3+s*(p2+s*(p1+s*(p0+s*p5)))))
+		den := q4 + s*(q3+s*(q2+s*(q1+s*(q0+s))))
+		tail = g * (invSqrt2Pi - num/den) * iy
+	}
+	if x > 0 {
+		return 1 - tail
+	}
+	return tail
+}
+
+const (
+	phiThresh  = 0.66291
+	phiRoot32  = 5.656854248
+	invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
+)
+
+// phiCentral is Φ(x) for |x| <= 0.66291 (and NaN for NaN).
+func phiCentral(x float64) float64 {
+	const (
+		a0 = 2.2352520354606839287e00
+		a1 = 1.6102823106855587881e02
+		a2 = 1.0676894854603709582e03
+		a3 = 1.8154981253343561249e04
+		a4 = 6.5682337918207449113e-2
+		b0 = 4.7202581904688241870e01
+		b1 = 9.7609855173777669322e02
+		b2 = 1.0260932208618978205e04
+		b3 = 4.5507789335026729956e04
+	)
+	s := x * x
+	s2 := s * s
+	num := (a3 + a2*s) + s2*((a1+a0*s)+s2*a4)
+	den := (b3 + b2*s) + s2*((b1+b0*s)+s2)
+	return 0.5 + x*num/den
+}
