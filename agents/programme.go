@@ -224,20 +224,22 @@ func rows(col *consumers.Collected, model *sim.Model) (*problem, error) {
 }
 
 // shiftedRows returns pr's rows with hedge j's P&L less shift[j] on every
-// row (its premium moved; the paths did not), rounded to float32 as a
-// run's collected P&L is; the other rows are shared with pr.
+// row (its premium moved; the paths did not), without copying them: the
+// optimiser and the metrics apply the shift (optimize.Problem.Shift).
 func (pr *problem) shiftedRows(shift []float64) *problem {
-	M := len(shift)
 	q := &problem{assets: pr.assets, liabs: pr.liabs, scen: pr.scen, shifted: true}
-	q.p.Base, q.p.Scenario = pr.p.Base, pr.p.Scenario
-	q.p.PnL = make([]float64, len(pr.p.PnL))
-	for r := 0; r+M <= len(pr.p.PnL); r += M {
-		src, dst := pr.p.PnL[r:r+M], q.p.PnL[r:r+M]
-		for j, v := range src {
-			dst[j] = float64(float32(v - shift[j]))
-		}
-	}
+	q.p.Base, q.p.Scenario, q.p.PnL = pr.p.Base, pr.p.Scenario, pr.p.PnL
+	q.p.Shift = append([]float64(nil), shift...)
 	return q
+}
+
+// pnl returns the P&L of one USD of hedge j in row r.
+func (pr *problem) pnl(r, j int) float64 {
+	v := pr.p.PnL[r*(len(pr.p.PnL)/len(pr.p.Base))+j]
+	if pr.p.Shift != nil {
+		v -= pr.p.Shift[j]
+	}
+	return v
 }
 
 // constrain sets the problem's costs, position limits, budget and FX
@@ -312,7 +314,7 @@ func (pr *problem) constrain(model *sim.Model, pol *Policy) {
 		for r := range N {
 			pr.p.FRBase[r] = pr.assets[r]/pr.liabs[r] - fr0
 			for j := range M {
-				pr.p.FRPnL[r*M+j] = pr.p.PnL[r*M+j] / pr.liabs[r]
+				pr.p.FRPnL[r*M+j] = pr.pnl(r, j) / pr.liabs[r]
 			}
 		}
 	}
@@ -325,8 +327,12 @@ func (pr *problem) metrics(model *sim.Model, x []float64, threshold float64, S i
 	N := len(pr.p.Base)
 	M := len(x)
 	a := make([]float64, N)
+	sx := 0.0 // the premium shift's P&L, the same on every row
+	for j, s := range pr.p.Shift {
+		sx += s * x[j]
+	}
 	for r := range N {
-		v := pr.assets[r]
+		v := pr.assets[r] - sx
 		row := pr.p.PnL[r*M : (r+1)*M]
 		for j, xj := range x {
 			if xj != 0 {

@@ -379,8 +379,6 @@ func currency(ctx context.Context, n *Numbers, r reasoner.Reasoner, prior map[st
 	// the correlation-breakdown scenarios. The exposure's P&L is -e times
 	// the forward's P&L (selling one USD of the currency forward gains
 	// exactly what one USD of the holding loses, net of carry).
-	pnl := ps.pr.p.PnL
-	M := len(hs)
 	rows := len(ps.pr.p.Base)
 	scen := ps.pr.scen
 	effect := func(x []float64, keep func(s int) bool) float64 {
@@ -396,12 +394,12 @@ func currency(ctx context.Context, n *Numbers, r reasoner.Reasoner, prior map[st
 				if !ok || exp[c] == 0 {
 					continue
 				}
-				ex += -exp[c] * pnl[r*M+fi]
+				ex += -exp[c] * ps.pr.pnl(r, fi)
 			}
 			res = ex
 			for j, h := range hs {
 				if h.AssetClass == "fx" && x[j] != 0 {
-					res += x[j] * pnl[r*M+j]
+					res += x[j] * ps.pr.pnl(r, j)
 				}
 			}
 			cnt++

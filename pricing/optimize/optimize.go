@@ -426,7 +426,7 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 		Method:     methodName[k],
 	}
 	if p.MinTrade > 0 || p.MaxInstruments > 0 {
-		sigma := pnlScale(p.PnL, m)
+		sigma := pnlScale(p.PnL, m, p.Shift)
 		x, f, err := enforce(p, rel.x, rel.f, sigma, lo, hi, func(lo, hi []float64) ([]float64, float64, error) {
 			r, err := fit(lo, hi)
 			if errors.Is(err, ErrCanceled) {
@@ -453,14 +453,20 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 }
 
 // pnlScale returns the root mean square of each column of the row-major
-// N×m matrix a, the size of one USD of notional in P&L terms.
-func pnlScale(a []float64, m int) []float64 {
+// N×m matrix a less shift (nil: none), the size of one USD of notional in
+// P&L terms.
+func pnlScale(a []float64, m int, shift []float64) []float64 {
 	s := make([]float64, m)
+	sh := shift
+	if sh == nil {
+		sh = make([]float64, m)
+	}
 	n := len(a) / m
 	for r := 0; r < n; r++ {
 		row := a[r*m : (r+1)*m]
 		for j, v := range row {
-			s[j] += v * v
+			d := v - sh[j]
+			s[j] += d * d
 		}
 	}
 	for j := range s {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -79,5 +80,64 @@ func TestCancel(t *testing.T) {
 	}
 	if _, err := Robust(p, &Settings{Cancel: make(chan struct{})}); err != nil {
 		t.Fatalf("Robust with an open Cancel: %v", err)
+	}
+}
+
+// A Shift gives the same solves and metrics as the P&L matrix with the
+// shift subtracted from every row (to the solver's tolerance: the two
+// add in different orders), with MinTrade and MaxInstruments too.
+func TestShiftEqualsShiftedMatrix(t *testing.T) {
+	p := randProblem(11, 60, 30, 10)
+	p.Budget = 4e6
+	p.MinTrade = 2e7
+	p.MaxInstruments = 5
+	shift := make([]float64, p.M())
+	for j := range shift {
+		shift[j] = 0.004 * float64(j%3-1)
+	}
+	q := *p
+	q.PnL = append([]float64(nil), p.PnL...)
+	for r := range q.Base {
+		for j := range shift {
+			q.PnL[r*p.M()+j] -= shift[j]
+		}
+	}
+	s := *p
+	s.Shift = shift
+	for name, solve := range map[string]func(*Problem, *Settings) (Result, error){"median": Median, "robust": Robust, "cvar": CVaR} {
+		a, err := solve(&q, nil)
+		if err != nil {
+			t.Fatalf("%s on the shifted matrix: %v", name, err)
+		}
+		b, err := solve(&s, nil)
+		if err != nil {
+			t.Fatalf("%s with Shift: %v", name, err)
+		}
+		scale := math.Abs(a.Objective) + 1e6
+		if d := math.Abs(a.Objective - b.Objective); d > 2e-6*scale {
+			t.Errorf("%s: objective %v with Shift, %v on the shifted matrix", name, b.Objective, a.Objective)
+		}
+		ma, err := Evaluate(&q, b.X, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mb, err := Evaluate(&s, b.X, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range [][2]float64{{ma.CVaR, mb.CVaR}, {ma.WorstCVaR, mb.WorstCVaR}, {ma.MedianCVaR, mb.MedianCVaR}, {ma.TailCVaR, mb.TailCVaR}} {
+			if math.Abs(v[0]-v[1]) > 1e-9*math.Abs(v[0]) {
+				t.Errorf("%s: metrics of the same notionals differ: %+v with Shift, %+v on the shifted matrix", name, mb, ma)
+				break
+			}
+		}
+	}
+	s.Shift = shift[:3]
+	if _, err := Robust(&s, nil); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a Shift of the wrong length: err = %v, want ErrInvalid", err)
+	}
+	s.Shift = append([]float64{math.NaN()}, shift[1:]...)
+	if _, err := Robust(&s, nil); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "Shift") {
+		t.Errorf("a NaN Shift: err = %v, want ErrInvalid naming Shift", err)
 	}
 }

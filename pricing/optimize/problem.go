@@ -45,6 +45,11 @@ type Problem struct {
 	// notional of instrument j in row r (positive = gain). The hedged loss
 	// of row r is Base[r] - Σ_j PnL[r*M+j]·x_j.
 	PnL []float64
+	// Shift, when not nil, is subtracted from every row of PnL: the P&L
+	// of instrument j in row r is PnL[r*M+j] - Shift[j]. It re-prices the
+	// instruments (a premium that moved shifts every path's P&L by the
+	// same amount) without copying the matrix. Length M.
+	Shift []float64
 	// Scenario[r] is the volatility scenario (0..S-1) of row r. Nil means
 	// one scenario holding every row. Rows of a scenario need not be
 	// contiguous. Required by Robust, TailRobust, Median and Frontier when
@@ -139,6 +144,14 @@ func (p *Problem) validate(needLoss, needFR bool) error {
 		}
 		if err := checkFinite("PnL", p.PnL); err != nil {
 			return err
+		}
+		if p.Shift != nil {
+			if len(p.Shift) != m {
+				return invalid("Shift has %d entries, want len(Cost) = %d", len(p.Shift), m)
+			}
+			if err := checkFinite("Shift", p.Shift); err != nil {
+				return err
+			}
 		}
 		if p.Scenario != nil {
 			if len(p.Scenario) != n {

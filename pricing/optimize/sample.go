@@ -66,12 +66,13 @@ func (sm *sample) scenarios() int { return len(sm.start) - 1 }
 
 func (sm *sample) rows(s int) []int32 { return sm.order[sm.start[s]:sm.start[s+1]] }
 
-// losses fills sm.loss with Base[r] - PnL[r]·x for every row.
+// losses fills sm.loss with Base[r] - (PnL[r] - Shift)·x for every row.
 func (sm *sample) losses(x []float64) {
 	m := sm.m
 	pnl := sm.p.PnL
+	sx := sm.shiftDot(x)
 	for r, b := range sm.p.Base {
-		sm.loss[r] = b - dot(pnl[r*m:(r+1)*m], x)
+		sm.loss[r] = b - dot(pnl[r*m:(r+1)*m], x) + sx
 	}
 }
 
@@ -79,9 +80,18 @@ func (sm *sample) losses(x []float64) {
 func (sm *sample) lossesOf(x []float64, rows []int32) {
 	m := sm.m
 	pnl := sm.p.PnL
+	sx := sm.shiftDot(x)
 	for _, r := range rows {
-		sm.loss[r] = sm.p.Base[r] - dot(pnl[int(r)*m:int(r+1)*m], x)
+		sm.loss[r] = sm.p.Base[r] - dot(pnl[int(r)*m:int(r+1)*m], x) + sx
 	}
+}
+
+// shiftDot is Shift·x, 0 without a Shift.
+func (sm *sample) shiftDot(x []float64) float64 {
+	if sm.p.Shift == nil {
+		return 0
+	}
+	return dot(sm.p.Shift, x)
 }
 
 // tail computes the CVaR at level alpha of the values key[idx[i]], each
@@ -173,11 +183,16 @@ func (sm *sample) rowsCVaR(rows []int32, c0 *float64, g []float64, coef float64)
 	v, k := tail(sm.loss, sel, sm.alpha, sm.w)
 	if g != nil {
 		m := sm.m
+		sw := 0.0
 		for i := 0; i < k; i++ {
 			r := int(sel[i])
 			wi := coef * sm.w[i]
+			sw += wi
 			*c0 += wi * sm.p.Base[r]
 			axpy(-wi, sm.p.PnL[r*m:(r+1)*m], g)
+		}
+		if sm.p.Shift != nil {
+			axpy(sw, sm.p.Shift, g)
 		}
 	}
 	return v

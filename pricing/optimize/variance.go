@@ -95,7 +95,7 @@ func Variance(p *Problem, s *Settings) (Result, error) {
 	}
 	res.DualityGap = (f - res.LowerBound) / math.Max(math.Abs(f), v0)
 	if p.MinTrade > 0 || p.MaxInstruments > 0 {
-		sigma := pnlScale(p.FRPnL, m)
+		sigma := pnlScale(p.FRPnL, m, nil)
 		xr, fr, err := enforce(p, x, f, sigma, lo, hi, fit)
 		if err != nil {
 			return Result{}, err
