@@ -185,3 +185,30 @@ func bigPhi(x float64) *big.Float {
 	sum.Quo(sum, s2pi)
 	return sum.Add(sum, nf().SetFloat64(0.5))
 }
+
+// TestGaussBlack: GaussBlack's second value against Gauss(d2) for Black
+// inputs fk in [0.2, 5], σ√T in [0.001, 3]: relative difference below
+// (4 + d1² + d2²) 2^-52, the rounding of d1 and d2 carried through the
+// exponent (Gauss(d2) itself moves by d2² ulps when d2 moves by one); and
+// the underflow fallback.
+func TestGaussBlack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for i := 0; i < 1_000_000; i++ {
+		fk := math.Exp((rng.Float64()*2 - 1) * math.Log(5))
+		sd := 0.001 + rng.Float64()*3
+		d1 := Log(fk)/sd + 0.5*sd
+		d2 := d1 - sd
+		g1, g2 := GaussBlack(d1, d2, fk)
+		if g1 != Gauss(d1) {
+			t.Fatalf("g1 %v, Gauss %v", g1, Gauss(d1))
+		}
+		want := Gauss(d2)
+		if bound := (4 + d1*d1 + d2*d2) * 0x1p-52 * want; !(math.Abs(g2-want) <= bound) {
+			t.Fatalf("fk %v sd %v: g2 = %v, Gauss(d2) = %v", fk, sd, g2, want)
+		}
+	}
+	// d1 = 40 (Gauss underflows), d2 = 1: the second comes from Gauss(d2)
+	if _, g2 := GaussBlack(40, 1, math.Exp(799.5)); g2 != Gauss(1) {
+		t.Errorf("underflow fallback: g2 = %v, want %v", g2, Gauss(1))
+	}
+}

@@ -15,10 +15,6 @@ func errorf(format string, args ...any) error {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x*(1/math.Sqrt2)) } // a product, not a division
-
-func normPDF(x float64) float64 { return exp(-0.5*x*x) * (1 / math.Sqrt(2*math.Pi)) }
-
 // MaxPeriods bounds the number of coupon periods of a swap or bond (100
 // years monthly).
 const MaxPeriods = 1200

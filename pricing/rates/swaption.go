@@ -1,6 +1,10 @@
 package rates
 
-import "math"
+import (
+	"math"
+
+	"github.com/hedgeflow/hedgeflow/pricing/approx"
+)
 
 // Swaption is a European option to enter a swap at Strike (a rate) at
 // Expiry (years). A payer swaption is a call on the forward swap rate, a
@@ -24,7 +28,8 @@ func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
 		x = -x
 	}
 	d := x / sd
-	return annuity * (x*normCDF(d) + sd*normPDF(d)), nil
+	g := approx.Gauss(d) // one exponential for both φ(d) and Φ(d)
+	return annuity * (x*approx.PhiWith(d, g) + sd*g*invSqrt2Pi), nil
 }
 
 // Black values the swaption under Black's model with lognormal vol (a
@@ -38,12 +43,14 @@ func (s Swaption) Black(forward, annuity, vol float64) (float64, error) {
 		return 0, errorf("Black needs a positive forward and strike, got %v and %v", forward, s.Strike)
 	}
 	sd := vol * math.Sqrt(s.Expiry)
-	d1 := math.Log(forward/s.Strike)/sd + 0.5*sd
+	fk := forward / s.Strike
+	d1 := approx.Log(fk)/sd + 0.5*sd
 	d2 := d1 - sd
+	g1, g2 := approx.GaussBlack(d1, d2, fk) // one exponential for both
 	if s.Payer {
-		return annuity * (forward*normCDF(d1) - s.Strike*normCDF(d2)), nil
+		return annuity * (forward*approx.PhiWith(d1, g1) - s.Strike*approx.PhiWith(d2, g2)), nil
 	}
-	return annuity * (s.Strike*normCDF(-d2) - forward*normCDF(-d1)), nil
+	return annuity * (s.Strike*approx.PhiWith(-d2, g2) - forward*approx.PhiWith(-d1, g1)), nil
 }
 
 func (s Swaption) check(forward, annuity, vol float64) error {
@@ -61,3 +68,5 @@ func (s Swaption) check(forward, annuity, vol float64) error {
 	}
 	return nil
 }
+
+const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
