@@ -1,6 +1,10 @@
 package fx
 
-import "math"
+import (
+	"math"
+
+	"github.com/hedgeflow/hedgeflow/pricing/approx"
+)
 
 // Market is the state an FX option is priced in: Spot in domestic currency
 // per unit of foreign, continuously compounded flat rates Rd (domestic) and
@@ -55,8 +59,9 @@ func (g *Greeks) add(q float64, h Greeks) {
 
 // Price values the option under Garman-Kohlhagen at volatility vol (a
 // fraction, 0.1 is 10%) with every greek. It does not allocate. The kernel
-// costs three exponentials, a logarithm, a square root, two normal
-// distribution values and one division.
+// costs three exponentials (the domestic discount factor, the forward
+// factor and the density), a logarithm, a square root, two rational
+// approximations of Φ and one division (approx.Log, Gauss, PhiWith).
 func (o Option) Price(m Market, vol float64) (g Greeks, err error) {
 	s, k, t := m.Spot, o.Strike, o.Expiry
 	if !(s > 0 && s < math.Inf(1) && k > 0 && k < math.Inf(1) && t > 0 && t < math.Inf(1) &&
@@ -71,26 +76,29 @@ func (o Option) Price(m Market, vol float64) (g Greeks, err error) {
 	}
 	rd, rf := m.Rd, m.Rf+m.Basis
 	dd := exp(-rd * t)
-	df := exp(-rf * t)
+	ff := exp((rd - rf) * t) // F/S
+	df := dd * ff            // exp(-rf t), to 2 ulps
 	sqt := math.Sqrt(t)
 	sd := vol * sqt
+	fk := s / k * ff    // F/K
 	inv := 1 / (sd * s) // 1/(S σ√T)
-	d1 := (math.Log(s/k)+(rd-rf)*t)*s*inv + 0.5*sd
+	d1 := approx.Log(fk)*s*inv + 0.5*sd
 	d2 := d1 - sd
+	g1, g2 := approx.GaussBlack(d1, d2, fk) // one exponential for both
 	sdf, kdd := s*df, k*dd
-	pdf := exp(-0.5*d1*d1) * (1 / math.Sqrt(2*math.Pi))
+	pdf := g1 * invSqrt2Pi
 	g.Gamma = df * pdf * inv
 	g.Vega = sdf * pdf * sqt
 	decay := -0.5 * sdf * pdf * vol * vol * s * inv // -S Df n(d1) σ / (2√T)
 	if o.Call {
-		n1, n2 := normCDF(d1), normCDF(d2)
+		n1, n2 := approx.PhiWith(d1, g1), approx.PhiWith(d2, g2)
 		g.PV = sdf*n1 - kdd*n2
 		g.Delta = df * n1
 		g.Theta = decay + rf*sdf*n1 - rd*kdd*n2
 		g.RhoD = t * kdd * n2
 		g.RhoF = -t * sdf * n1
 	} else {
-		n1, n2 := normCDF(-d1), normCDF(-d2)
+		n1, n2 := approx.PhiWith(-d1, g1), approx.PhiWith(-d2, g2)
 		g.PV = kdd*n2 - sdf*n1
 		g.Delta = -df * n1
 		g.Theta = decay - rf*sdf*n1 + rd*kdd*n2
@@ -99,6 +107,8 @@ func (o Option) Price(m Market, vol float64) (g Greeks, err error) {
 	}
 	return g, nil
 }
+
+const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
 
 func (o Option) validate() error {
 	switch {
