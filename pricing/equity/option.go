@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/hedgeflow/hedgeflow/pricing/approx"
 )
 
 // ErrInvalid is wrapped by every error about bad input.
@@ -14,8 +16,6 @@ func errorf(format string, args ...any) error {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x*(1/math.Sqrt2)) } // a product, not a division
 
 // Market is an index's Spot level, the continuously compounded Rate of its
 // currency and its continuous dividend yield Div.
@@ -36,7 +36,9 @@ type Greeks struct {
 }
 
 // Price values the option under Black-Scholes-Merton at vol (a fraction).
-// It does not allocate.
+// It does not allocate. Three exponentials (discount, forward factor,
+// density), one logarithm and two rational approximations of Φ
+// (approx.Exp, Log, GaussBlack, PhiWith).
 func (o Option) Price(m Market, vol float64) (Greeks, error) {
 	switch {
 	case !(m.Spot > 0) || math.IsInf(m.Spot, 0):
@@ -51,24 +53,28 @@ func (o Option) Price(m Market, vol float64) (Greeks, error) {
 		return Greeks{}, errorf("vol must be positive and finite, got %v", vol)
 	}
 	s, k, t, r, q := m.Spot, o.Strike, o.Expiry, m.Rate, m.Div
-	dr, dq := math.Exp(-r*t), math.Exp(-q*t)
+	dr := approx.Exp(-r * t)
+	ff := approx.Exp((r - q) * t) // F/S
+	dq := dr * ff                 // exp(-q t), to 2 ulps
 	sqt := math.Sqrt(t)
 	sd := vol * sqt
-	d1 := (math.Log(s/k)+(r-q)*t)/sd + 0.5*sd
+	fk := s / k * ff // F/K
+	d1 := approx.Log(fk)/sd + 0.5*sd
 	d2 := d1 - sd
+	g1, g2 := approx.GaussBlack(d1, d2, fk) // one exponential for both
 	sdq, kdr := s*dq, k*dr
-	pdf := math.Exp(-0.5*d1*d1) * (1 / math.Sqrt(2*math.Pi))
+	pdf := g1 * 0.3989422804014327 // g1/√(2π)
 	g := Greeks{Gamma: dq * pdf / (s * sd), Vega: sdq * pdf * sqt}
 	decay := -0.5 * sdq * pdf * vol / sqt
 	if o.Call {
-		n1, n2 := normCDF(d1), normCDF(d2)
+		n1, n2 := approx.PhiWith(d1, g1), approx.PhiWith(d2, g2)
 		g.PV = sdq*n1 - kdr*n2
 		g.Delta = dq * n1
 		g.Theta = decay + q*sdq*n1 - r*kdr*n2
 		g.Rho = t * kdr * n2
 		g.RhoDiv = -t * sdq * n1
 	} else {
-		n1, n2 := normCDF(-d1), normCDF(-d2)
+		n1, n2 := approx.PhiWith(-d1, g1), approx.PhiWith(-d2, g2)
 		g.PV = kdr*n2 - sdq*n1
 		g.Delta = -dq * n1
 		g.Theta = decay - q*sdq*n1 + r*kdr*n2
