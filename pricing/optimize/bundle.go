@@ -215,7 +215,13 @@ func level(md *model, ob objective, set bundleSettings, w *ipm, seed *CutPool, s
 		for k := 0; k < n; k++ {
 			proj.c[k] = -best[k]
 		}
-		if err := w.solve(proj, 1e-9, 200); err == nil {
+		// The projection only picks the next trial point: it must be
+		// feasible (1e-9), but need not be the nearest point of the
+		// level set to more digits than the current gap has (a hundredth
+		// of it, between 1e-9 and 1e-6). The optimality gap itself is
+		// certified by the cutting-plane LP and the objective alone.
+		ptol := math.Min(1e-6, math.Max(1e-9, 0.01*(ub-lb)/math.Max(1, math.Abs(ub))))
+		if err := w.solveTo(proj, 1e-9, ptol, 200); err == nil {
 			copy(y, w.y[:n])
 		} else {
 			copy(y, kelley)

@@ -88,6 +88,14 @@ func normInf(v []float64) float64 {
 
 // solve runs the interior-point method on p to relative tolerance tol.
 func (w *ipm) solve(p *qp, tol float64, maxIter int) error {
+	return w.solveTo(p, tol, tol, maxIter)
+}
+
+// solveTo is solve with separate tolerances on primal feasibility (tol)
+// and on dual feasibility and the duality gap (tolDG): a caller that needs
+// a feasible point near the optimum, not the optimum to the last digits,
+// stops earlier.
+func (w *ipm) solveTo(p *qp, tol, tolDG float64, maxIter int) error {
 	n := p.n
 	mg := len(p.h)
 	me := len(p.f)
@@ -211,7 +219,7 @@ func (w *ipm) solve(p *qp, tol float64, maxIter int) error {
 		w.resP = math.Max(normInf(w.rg)/normH, normInf(w.re)/normF)
 		w.resD = normInf(w.rd) / normC
 		w.resGap = math.Max(comp, math.Abs(pobj-dobj)) / (1 + math.Abs(pobj))
-		if w.resP <= tol && w.resD <= tol && w.resGap <= tol {
+		if w.resP <= tol && w.resD <= tolDG && w.resGap <= tolDG {
 			return nil
 		}
 		if !(w.resP < math.Inf(1) && w.resD < math.Inf(1) && w.resGap < math.Inf(1)) {
