@@ -103,7 +103,51 @@ def bond():
     return ns(10000 * SCALE, f), v
 
 
+def cds():
+    # As harness.cpp and pricing/testdata/quantlib/credit_gen.py: Actual360,
+    # periods of 90 days, MidPointCdsEngine; fair spread and NPV.
+    h = ql.SimpleQuote(0.02)
+    haz = ql.DefaultProbabilityTermStructureHandle(ql.FlatHazardRate(today, ql.QuoteHandle(h), dc))
+    disc = ql.YieldTermStructureHandle(ql.FlatForward(today, 0.03, dc, ql.Continuous))
+    sched = ql.Schedule([today + 90 * i for i in range(21)], ql.NullCalendar(), ql.Unadjusted)
+    c = ql.CreditDefaultSwap(ql.Protection.Buyer, 1.0, 0.01, sched, ql.Unadjusted, dc, True, True, today)
+    c.setPricingEngine(ql.MidPointCdsEngine(haz, 0.4, disc))
+    v = c.NPV()
+
+    def f(i):
+        h.setValue(0.02 if i & 1 else 0.0200000001)
+        return c.NPV() + c.fairSpread()
+    return ns(5000 * SCALE, f), v
+
+
+def tranche_lhp_composed():
+    """Not a QuantLib call: QuantLib-Python 1.29 wraps no LHP loss model
+    (GaussianLHPLossModel, Basket and Pool are C++ only). This is the
+    Vasicek formula a Python user would write over QuantLib's normal
+    distribution objects, timed for information and printed apart."""
+    pd, rho, rec, a, d = 0.05, 0.3, 0.4, 0.03, 0.07
+    inv = ql.InverseCumulativeNormal()
+    cum = ql.CumulativeNormalDistribution()
+
+    def base(k, r):
+        lgd = 1 - rec
+        if k >= lgd:
+            return pd * lgd
+        kappa = k / lgd
+        c = inv(pd)
+        sr = math.sqrt(r)
+        z = (c - math.sqrt(1 - r) * inv(kappa)) / sr
+        bvn = ql.BivariateCumulativeNormalDistributionWe04DP(sr)
+        return lgd * (pd - bvn(c, z) + kappa * cum(z))
+
+    def f(i):
+        r = rho if i & 1 else rho + 1e-10
+        return (base(d, r) - base(a, r)) / (d - a)
+    return ns(20000 * SCALE, f), f(1)
+
+
 for name, fn in [("fx_option", fx_option), ("fx_forward", fx_forward), ("swaption_normal", swaption_normal),
-                 ("swaption_lognormal", swaption_lognormal), ("swap", swap), ("bond", bond)]:
+                 ("swaption_lognormal", swaption_lognormal), ("swap", swap), ("bond", bond), ("cds", cds),
+                 ("tranche_lhp_composed", tranche_lhp_composed)]:
     t, v = fn()
     print("%s %.1f %.17g" % (name, t, v))

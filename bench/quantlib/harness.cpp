@@ -6,6 +6,9 @@
 // kinds alternate a market quote between two values (as a live revaluation
 // would), so that lazy-object caching cannot return a stored NPV.
 #include <ql/quantlib.hpp>
+#include <ql/experimental/credit/basket.hpp>
+#include <ql/experimental/credit/gaussianlhplossmodel.hpp>
+#include <ql/experimental/credit/pool.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -133,6 +136,55 @@ int main(int argc, char** argv) {
                    BondFunctions::convexity(bond, ir, today);
         });
         std::printf("bond %.1f %.17g\n", t, v);
+    }
+    // cds: flat hazard 2%, recovery 40%, 5y, coupon 100 bp, flat rate 3%
+    // continuous, quarterly; CreditDefaultSwap + MidPointCdsEngine on
+    // Actual360 with periods of 90 days, so that t_i = i/4 exactly, as in
+    // pricing/testdata/quantlib/credit_gen.py; fair spread and NPV.
+    {
+        auto h = ext::make_shared<SimpleQuote>(0.02);
+        Handle<DefaultProbabilityTermStructure> haz(
+            ext::make_shared<FlatHazardRate>(today, Handle<Quote>(h), dc));
+        Handle<YieldTermStructure> disc(ext::make_shared<FlatForward>(today, 0.03, dc, Continuous));
+        std::vector<Date> dates;
+        for (int i = 0; i <= 20; ++i) dates.push_back(today + 90 * i);
+        Schedule sched(dates, NullCalendar(), Unadjusted);
+        CreditDefaultSwap cds(Protection::Buyer, 1.0, 0.01, sched, Unadjusted, dc, true, true, today);
+        cds.setPricingEngine(ext::make_shared<MidPointCdsEngine>(haz, 0.4, disc));
+        double v = cds.NPV();
+        double t = ns(100000 * scale, [&](long i) {
+            h->setValue(i & 1 ? 0.02 : 0.0200000001);
+            return cds.NPV() + cds.fairSpread();
+        });
+        std::printf("cds %.1f %.17g\n", t, v);
+    }
+    // tranche_lhp: the [3%, 7%] tranche of a large homogeneous pool, pd 5%,
+    // correlation 30%, recovery 40%: GaussianLHPLossModel
+    // (ql/experimental/credit) on a one-name Basket whose flat hazard
+    // -log(1 - pd) gives pd at one year (the model averages the pool's
+    // probabilities and recoveries, so one name stands for the pool).
+    // expectedTrancheLoss is in basket notional; divided by the tranche
+    // width it is the contract's fraction of the tranche.
+    {
+        const double pd = 0.05, rho = 0.3, rec = 0.4, attach = 0.03, detach = 0.07;
+        Handle<DefaultProbabilityTermStructure> curve(
+            ext::make_shared<FlatHazardRate>(today, -std::log(1 - pd), dc));
+        NorthAmericaCorpDefaultKey key(EURCurrency(), SeniorSec, Period(), 1.0);
+        std::vector<Issuer::key_curve_pair> probs{std::make_pair(key, curve)};
+        auto pool = ext::make_shared<Pool>();
+        pool->add("A", Issuer(probs), key);
+        auto basket = ext::make_shared<Basket>(today, std::vector<std::string>{"A"},
+                                               std::vector<Real>{1.0}, pool, attach, detach);
+        auto corr = ext::make_shared<SimpleQuote>(rho);
+        basket->setLossModel(
+            ext::make_shared<GaussianLHPLossModel>(Handle<Quote>(corr), std::vector<Real>{rec}));
+        Date d = today + 360;
+        double v = basket->expectedTrancheLoss(d) / (detach - attach);
+        double t = ns(100000 * scale, [&](long i) {
+            corr->setValue(i & 1 ? rho : rho + 1e-10);
+            return basket->expectedTrancheLoss(d) / (detach - attach);
+        });
+        std::printf("tranche_lhp %.1f %.17g\n", t, v);
     }
     return 0;
 }
