@@ -65,6 +65,7 @@ func CarryOnPaths(ctx context.Context, spec streams.RunSpec, model *sim.Model, p
 		go func() {
 			defer wg.Done()
 			s := rm.Model.NewSim()
+			s.SkipHedgePnL() // the run has them; only the fund's values are wanted
 			if err := s.SetProgramme(x); err != nil {
 				mu.Lock()
 				firstErr = err

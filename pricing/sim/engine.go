@@ -68,7 +68,14 @@ type Sim struct {
 	progX     []float64
 	progVal   []float64
 	progCarry []float64 // [step*len(prog)+k]
+	// noHedgePnL skips the candidate hedges' P&L (SkipHedgePnL).
+	noHedgePnL bool
 }
+
+// SkipHedgePnL makes Simulate leave Result.HedgePnL empty: a caller that
+// only wants the fund's path values (a programme carried on the paths)
+// does not pay for valuing every candidate hedge.
+func (s *Sim) SkipHedgePnL() { s.noHedgePnL = true }
 
 // NewSim returns a simulator with its own buffers.
 func (m *Model) NewSim() *Sim {
@@ -133,6 +140,9 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	P := m.cfg.Paths
 	out.Reset(len(m.cfg.HorizonDays), P)
 	hp, nh := m.HedgePaths(), len(m.hedges)
+	if s.noHedgePnL {
+		hp = 0
+	}
 	out.resetHedges(hp, nh)
 	hedgeStep := m.hzStep[m.hedgeHorizon()]
 	if len(s.prog) > 0 {

@@ -418,6 +418,9 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 	m := s.m
 	x := s.x
 	for bi := range m.blocks {
+		if only != nil && !usesBlock(m, only, bi) {
+			continue // none of the listed hedges discounts on this curve
+		}
 		bl := &m.blocks[bi]
 		hd := &bl.hz[st]
 		s.shockDF(hd, x[bl.rate], x[bl.rate+1], x[bl.rate+2])
@@ -604,6 +607,25 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 		}
 		out[i] = v
 	}
+}
+
+// usesBlock reports whether any of the hedges only reads the shocked
+// discount factors of rate block b.
+func usesBlock(m *Model, only []int, b int) bool {
+	for _, i := range only {
+		h := &m.hedges[i]
+		switch h.Kind {
+		case SwapReceiver, SwapPayer, SwaptionReceiver, SwaptionPayer, FRAPayer, FRAReceiver, BondFuture:
+			if h.block == b {
+				return true
+			}
+		case XCCYSwap:
+			if h.block == b || b == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // liveIndex returns how many live grid points of hd have τ <= b (+ tolerance).

@@ -195,6 +195,10 @@ func TestProgrammeOnPaths(t *testing.T) {
 	x[hedgeIndex(t, m, "swap_receiver_USD_30y")] = 5e9
 	x[hedgeIndex(t, m, "equity_put_USD_90")] = 1e9
 	x[hedgeIndex(t, m, "swaption_receiver_USD_5yx10y")] = 2e9
+	// Hedges on the other curves: a programme values only the curves its
+	// hedges discount on (a cross-currency swap on both of its own).
+	x[hedgeIndex(t, m, "swap_receiver_EUR_20y")] = 2e9
+	x[hedgeIndex(t, m, "xccy_swap_GBPUSD_5y")] = 1e9
 	if err := s.SetProgramme(x); err != nil {
 		t.Fatal(err)
 	}
