@@ -14,6 +14,12 @@ import "math"
 //
 // (O'Kane 2008 §16.3). Inputs are not validated: see TrancheLoss.
 func BaseLoss(k, pd, rho, recovery float64) float64 {
+	return baseLoss(k, pd, math.NaN(), rho, recovery)
+}
+
+// baseLoss is BaseLoss with c = Φ⁻¹(pd) given, or NaN to compute it here:
+// a tranche's two base losses share it.
+func baseLoss(k, pd, c, rho, recovery float64) float64 {
 	lgd := 1 - recovery
 	switch {
 	case k <= 0 || pd <= 0:
@@ -28,7 +34,9 @@ func BaseLoss(k, pd, rho, recovery float64) float64 {
 		return pd * k
 	}
 	kappa := k / lgd
-	c := normQuantile(pd)
+	if math.IsNaN(c) {
+		c = normQuantile(pd)
+	}
 	sr := math.Sqrt(rho)
 	z := (c - math.Sqrt(1-rho)*normQuantile(kappa)) / sr
 	el := lgd * (pd - Binormal(c, z, sr) + kappa*normCDF(z))
@@ -56,7 +64,11 @@ func TrancheLoss(attach, detach, pd, rhoAttach, rhoDetach, recovery float64) (fl
 }
 
 func trancheLoss(attach, detach, pd, rhoA, rhoD, recovery float64) float64 {
-	return (BaseLoss(detach, pd, rhoD, recovery) - BaseLoss(attach, pd, rhoA, recovery)) / (detach - attach)
+	c := math.NaN()
+	if pd > 0 && pd < 1 {
+		c = normQuantile(pd)
+	}
+	return (baseLoss(detach, pd, c, rhoD, recovery) - baseLoss(attach, pd, c, rhoA, recovery)) / (detach - attach)
 }
 
 func checkTranche(attach, detach, rhoA, rhoD, recovery float64) error {
