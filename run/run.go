@@ -329,7 +329,7 @@ type Result struct {
 // resumed run both start with. shutdown closes the connection (and stops
 // an embedded server).
 func open(ctx context.Context, o Options) (*streams.Handles, func(), error) {
-	nc, shutdown, err := connect(o)
+	nc, shutdown, err := Connect(o, "hedgeflow run")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -346,18 +346,21 @@ func open(ctx context.Context, o Options) (*streams.Handles, func(), error) {
 	return h, shutdown, nil
 }
 
-// connect starts the embedded server or dials the external one.
-func connect(o Options) (*nats.Conn, func(), error) {
+// Connect returns o.Conn, or dials o.NATSURL (with o.NATSOpts, as client
+// name), or starts an embedded server on o.StoreDir and connects to it.
+// shutdown drains or closes the connection it opened and stops the server
+// it started; it leaves o.Conn alone.
+func Connect(o Options, name string) (*nats.Conn, func(), error) {
 	if o.Conn != nil {
 		return o.Conn, func() {}, nil
 	}
 	if o.NATSURL != "" {
-		opts := append([]nats.Option{nats.Name("hedgeflow run")}, o.NATSOpts...)
+		opts := append([]nats.Option{nats.Name(name)}, o.NATSOpts...)
 		nc, err := nats.Connect(o.NATSURL, opts...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("connecting to %s: %w", o.NATSURL, err)
 		}
-		return nc, func() { nc.Drain() }, nil
+		return nc, func() { _ = nc.Drain() }, nil
 	}
 	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: o.StoreDir})
 	if err != nil {

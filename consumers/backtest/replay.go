@@ -17,7 +17,6 @@ import (
 	"github.com/hedgeflow/hedgeflow/report"
 	"github.com/hedgeflow/hedgeflow/run"
 	"github.com/hedgeflow/hedgeflow/streams"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -164,7 +163,7 @@ func Replay(ctx context.Context, o Options) (*report.Report, error) {
 			return nil, err
 		}
 	}
-	nc, shutdown, err := connect(o.Run)
+	nc, shutdown, err := run.Connect(o.Run, "hedgeflow replay")
 	if err != nil {
 		return nil, err
 	}
@@ -301,30 +300,6 @@ func chartSafe(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// connect uses o.Conn, dials o.NATSURL, or starts an embedded server.
-func connect(o run.Options) (*nats.Conn, func(), error) {
-	if o.Conn != nil {
-		return o.Conn, func() {}, nil
-	}
-	if o.NATSURL != "" {
-		nc, err := nats.Connect(o.NATSURL, append([]nats.Option{nats.Name("hedgeflow replay")}, o.NATSOpts...)...)
-		if err != nil {
-			return nil, nil, fmt.Errorf("connecting to %s: %w", o.NATSURL, err)
-		}
-		return nc, func() { _ = nc.Drain() }, nil
-	}
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: o.StoreDir})
-	if err != nil {
-		return nil, nil, err
-	}
-	nc, err := srv.Connect()
-	if err != nil {
-		srv.Shutdown()
-		return nil, nil, err
-	}
-	return nc, func() { nc.Close(); srv.Shutdown() }, nil
 }
 
 // exampleMarket is the sample snapshot of examples/.
