@@ -58,8 +58,11 @@ func (o Option) Price(m Market, vol float64) (Greeks, error) {
 	dq := dr * ff                 // exp(-q t), to 2 ulps
 	sqt := math.Sqrt(t)
 	sd := vol * sqt
-	fk := s / k * ff // F/K
-	d1 := approx.Log(fk)/sd + 0.5*sd
+	sk := s / k
+	fk := sk * ff // F/K
+	// log(S/K) + (r-q)T rather than log(F/K): the logarithm need not wait
+	// for an exponential
+	d1 := (approx.Log(sk)+(r-q)*t)/sd + 0.5*sd
 	d2 := d1 - sd
 	g1, g2 := approx.GaussBlack(d1, d2, fk) // one exponential for both
 	sdq, kdr := s*dq, k*dr

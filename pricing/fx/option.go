@@ -80,9 +80,12 @@ func (o Option) Price(m Market, vol float64) (g Greeks, err error) {
 	df := dd * ff            // exp(-rf t), to 2 ulps
 	sqt := math.Sqrt(t)
 	sd := vol * sqt
-	fk := s / k * ff    // F/K
+	sk := s / k
+	fk := sk * ff       // F/K
 	inv := 1 / (sd * s) // 1/(S σ√T)
-	d1 := approx.Log(fk)*s*inv + 0.5*sd
+	// log(S/K) + (rd-rf)T rather than log(F/K): the logarithm need not
+	// wait for an exponential
+	d1 := (approx.Log(sk)+(rd-rf)*t)*s*inv + 0.5*sd
 	d2 := d1 - sd
 	g1, g2 := approx.GaussBlack(d1, d2, fk) // one exponential for both
 	sdf, kdd := s*df, k*dd
