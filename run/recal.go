@@ -195,6 +195,23 @@ func (r *Recalibrator) Run(ctx context.Context) error {
 	} else {
 		mk.Date = latest.UTC().Format("2006-01-02")
 	}
+	// A quote older than the last one of its quantity is ignored, as the
+	// state bucket ignores it: a replay of historical quotes onto the
+	// same MARKET stream (hedgeflow replay --nats) must not move the live
+	// market.
+	asOf, err := streams.MarketStateTimes(ctx, kv)
+	if err != nil {
+		return err
+	}
+	current := func(q *streams.Quote) bool {
+		sub := q.Subject()
+		if t, ok := asOf[sub]; ok && q.Time.Before(t) {
+			r.o.Log.Debug("market quote older than the last of its quantity ignored", "subject", sub, "time", q.Time, "last", t)
+			return false
+		}
+		asOf[sub] = q.Time
+		return true
+	}
 	if err := r.fullRun(ctx, h, mk, nil, time.Now(), latest); err != nil {
 		return err
 	}
@@ -255,6 +272,9 @@ func (r *Recalibrator) Run(ctx context.Context) error {
 			r.o.Log.Warn("invalid market quote ignored", "subject", a.q.Subject(), "err", err)
 			continue
 		}
+		if !current(&a.q) {
+			continue
+		}
 		cur = next
 		marketTime := a.q.Time
 		if moves := r.material(cur); len(moves) == 0 {
@@ -273,6 +293,9 @@ func (r *Recalibrator) Run(ctx context.Context) error {
 				next := copySnapshot(cur)
 				if _, err := streams.Apply(next, &b.q); err != nil {
 					r.o.Log.Warn("invalid market quote ignored", "subject", b.q.Subject(), "err", err)
+					continue
+				}
+				if !current(&b.q) {
 					continue
 				}
 				cur = next

@@ -78,6 +78,13 @@ func TestRecalibrator(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A historical quote (a replay onto the same stream, not into the
+	// state bucket) older than the state's quote of its quantity: ignored,
+	// so the next recommendation does not move GBP vol.
+	if err := streams.PublishQuote(ctx, js, nil, &streams.Quote{Time: time.Date(2008, 10, 10, 0, 0, 0, 0, time.UTC),
+		Kind: streams.KindFXVol, Key: "GBP", Value: 0.30, Source: "replay"}); err != nil {
+		t.Fatal(err)
+	}
 	// Below the 0.5-point threshold: nothing. Then past it: a
 	// recommendation whose move is measured from the last recommendation's
 	// market (the two moves add up).
@@ -90,6 +97,9 @@ func TestRecalibrator(t *testing.T) {
 	}
 	var sawEUR bool
 	for _, m := range rep.Moves {
+		if m.Quantity == "fx.vol.GBP" {
+			t.Errorf("a 2008 quote moved the live market: %+v", m)
+		}
 		if m.Quantity == "fx.vol.EUR" {
 			sawEUR = true
 			if math.Abs(m.To-m.From-4) > 1e-9 {

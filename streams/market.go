@@ -375,29 +375,14 @@ func LoadMarketState(ctx context.Context, kv jetstream.KeyValue, base *market.Sn
 	s.FX[market.USD] = 1
 	levels := map[string]float64{}
 	var latest time.Time
-	keys, err := kv.ListKeys(ctx)
+	qs, err := stateQuotes(ctx, kv)
 	if err != nil {
-		return nil, nil, latest, fmt.Errorf("streams: listing %s: %w", MarketStateBucket, err)
+		return nil, nil, latest, err
 	}
-	var names []string
-	for k := range keys.Keys() {
-		names = append(names, k)
-	}
-	sort.Strings(names) // deterministic order
-	for _, k := range names {
-		e, err := kv.Get(ctx, k)
-		if err != nil {
-			if errors.Is(err, jetstream.ErrKeyNotFound) {
-				continue
-			}
-			return nil, nil, latest, fmt.Errorf("streams: market state %s: %w", k, err)
-		}
-		var q Quote
-		if err := Decode(e.Value(), &q); err != nil {
-			return nil, nil, latest, fmt.Errorf("streams: market state %s: %w", k, err)
-		}
-		if _, err := Apply(s, &q); err != nil {
-			return nil, nil, latest, fmt.Errorf("streams: market state %s: %w", k, err)
+	for i := range qs {
+		q := &qs[i]
+		if _, err := Apply(s, q); err != nil {
+			return nil, nil, latest, fmt.Errorf("streams: market state %s: %w", q.StateKey(), err)
 		}
 		if q.Kind == KindEquityLevel {
 			levels[q.Key] = q.Value
@@ -407,4 +392,49 @@ func LoadMarketState(ctx context.Context, kv jetstream.KeyValue, base *market.Sn
 		}
 	}
 	return s, levels, latest, nil
+}
+
+// MarketStateTimes returns the time of the last quote of each quantity in
+// the state bucket, by subject (Quote.Subject): a follower of the MARKET
+// stream applies the same rule as the bucket, that an older quote never
+// replaces a newer one.
+func MarketStateTimes(ctx context.Context, kv jetstream.KeyValue) (map[string]time.Time, error) {
+	qs, err := stateQuotes(ctx, kv)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]time.Time, len(qs))
+	for _, q := range qs {
+		out[q.Subject()] = q.Time
+	}
+	return out, nil
+}
+
+// stateQuotes reads every quote of the state bucket, in key order.
+func stateQuotes(ctx context.Context, kv jetstream.KeyValue) ([]Quote, error) {
+	keys, err := kv.ListKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("streams: listing %s: %w", MarketStateBucket, err)
+	}
+	var names []string
+	for k := range keys.Keys() {
+		names = append(names, k)
+	}
+	sort.Strings(names) // deterministic order
+	var qs []Quote
+	for _, k := range names {
+		e, err := kv.Get(ctx, k)
+		if err != nil {
+			if errors.Is(err, jetstream.ErrKeyNotFound) {
+				continue
+			}
+			return nil, fmt.Errorf("streams: market state %s: %w", k, err)
+		}
+		var q Quote
+		if err := Decode(e.Value(), &q); err != nil {
+			return nil, fmt.Errorf("streams: market state %s: %w", k, err)
+		}
+		qs = append(qs, q)
+	}
+	return qs, nil
 }
