@@ -341,7 +341,7 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		var hd *horizonData
 		if exact {
 			hd = &bl.hz[st]
-			s.shockDF(hd, L, S, C)
+			s.shockDF(hd, len(hd.tau), L, S, C)
 		}
 		for ci := range bl.classes {
 			cl := &bl.classes[ci]
@@ -377,13 +377,13 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 	return assets, liabs
 }
 
-// shockDF fills s.eBuf with exp(-(L τ + S I_S(τ) + C I_C(τ))) at the live
-// points of hd, with one or two exponentials per knot segment.
-func (s *Sim) shockDF(hd *horizonData, L, S, C float64) {
+// shockDF fills s.eBuf with exp(-(L τ + S I_S(τ) + C I_C(τ))) at the
+// first n live points of hd, with one or two exponentials per knot segment.
+func (s *Sim) shockDF(hd *horizonData, n int, L, S, C float64) {
 	m := s.m
 	prevSeg := -1
 	var e, ratio float64
-	for i, tau := range hd.tau {
+	for i, tau := range hd.tau[:n] {
 		seg := hd.seg[i]
 		if seg == prevSeg {
 			e *= ratio

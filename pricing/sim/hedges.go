@@ -418,18 +418,26 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 	m := s.m
 	x := s.x
 	for bi := range m.blocks {
-		if only != nil && !usesBlock(m, only, bi) {
-			continue // none of the listed hedges discounts on this curve
-		}
 		bl := &m.blocks[bi]
 		hd := &bl.hz[st]
-		s.shockDF(hd, x[bl.rate], x[bl.rate+1], x[bl.rate+2])
+		n := len(hd.tau)
+		if only != nil {
+			// Only as far along the curve as the listed hedges read (the
+			// grid runs out to the last liability cash flow); the points
+			// are computed in order, so the ones kept are the same.
+			need := curveNeed(m, only, bi)
+			if need == 0 {
+				continue // none of them discounts on this curve
+			}
+			n = min(n, liveIndex(hd, need)+1)
+		}
+		s.shockDF(hd, n, x[bl.rate], x[bl.rate+1], x[bl.rate+2])
 		// Shocked risk-free discount factors at the live grid points, and
 		// their running sums for annuities.
-		df := s.hdf[bi][:len(hd.tau)]
-		cum := s.hcum[bi][:len(hd.tau)+1]
+		df := s.hdf[bi][:n]
+		cum := s.hcum[bi][:n+1]
 		cum[0] = 0
-		for i := range hd.tau {
+		for i := range n {
 			df[i] = hd.df0[i] * s.eBuf[i]
 			cum[i+1] = cum[i] + df[i]
 		}
@@ -609,23 +617,21 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 	}
 }
 
-// usesBlock reports whether any of the hedges only reads the shocked
-// discount factors of rate block b.
-func usesBlock(m *Model, only []int, b int) bool {
+// curveNeed returns the longest maturity from today (years) at which any
+// of the hedges only reads the shocked discount factors of rate block b,
+// 0 when none does.
+func curveNeed(m *Model, only []int, b int) float64 {
+	need := 0.0
 	for _, i := range only {
 		h := &m.hedges[i]
 		switch h.Kind {
-		case SwapReceiver, SwapPayer, SwaptionReceiver, SwaptionPayer, FRAPayer, FRAReceiver, BondFuture:
-			if h.block == b {
-				return true
-			}
-		case XCCYSwap:
-			if h.block == b || b == 0 {
-				return true
+		case SwapReceiver, SwapPayer, SwaptionReceiver, SwaptionPayer, FRAPayer, FRAReceiver, BondFuture, XCCYSwap:
+			if h.block == b || (h.Kind == XCCYSwap && b == 0) {
+				need = math.Max(need, h.expiry+h.tenor)
 			}
 		}
 	}
-	return false
+	return need
 }
 
 // liveIndex returns how many live grid points of hd have τ <= b (+ tolerance).

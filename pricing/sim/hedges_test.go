@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-func hedgeIndex(t *testing.T, m *Model, id string) int {
+func hedgeIndex(t testing.TB, m *Model, id string) int {
 	t.Helper()
 	for i, h := range m.Hedges() {
 		if h.ID == id {
@@ -282,4 +282,32 @@ func TestNewHedgesBehave(t *testing.T) {
 	if c := stat.Correlation(col("tranche_protection_CDX_IG_mezzanine"), col("cds_index_CDX_IG"), nil); c < 0.5 {
 		t.Errorf("mezzanine protection and index protection correlate %.3f, want > 0.5", c)
 	}
+}
+
+// BenchmarkCarry: one scenario's 50 hedge paths with the sample fund's
+// recommended programme (12 lines: FX forwards, puts and risk reversals,
+// USD and EUR swaps) carried on them, as agents.CarryOnPaths does.
+func BenchmarkCarry(b *testing.B) {
+	m := sampleModel(b, Config{Paths: 50, HedgePaths: 50})
+	x := make([]float64, len(m.Hedges()))
+	for id, v := range map[string]float64{
+		"fx_forward_EUR": -1.26e9, "fx_put_EUR_90": 7.16e9, "fx_forward_GBP": -1.58e9, "risk_reversal_JPY_95_105": 1.88e9,
+		"risk_reversal_CHF_95_105": 1.09e9, "fx_forward_AUD": 0.32e9, "fx_put_CAD_90": 4e9, "risk_reversal_CAD_95_105": 1.37e9,
+		"swap_payer_USD_15y": 5.6e9, "swap_receiver_USD_30y": 15.62e9, "swap_payer_EUR_10y": 5.68e9, "swap_receiver_EUR_30y": 4.84e9,
+	} {
+		x[hedgeIndex(b, m, id)] = v
+	}
+	s := m.NewSim()
+	s.SkipHedgePnL()
+	if err := s.SetProgramme(x); err != nil {
+		b.Fatal(err)
+	}
+	var r Result
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Simulate(midScenario, 42, &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(m.Paths()*len(m.steps)), "ns/path-step")
 }

@@ -120,7 +120,7 @@ func TestShockDFMatchesDirect(t *testing.T) {
 	L, S, C := 0.013, -0.021, 0.007
 	for _, bl := range m.blocks {
 		for _, hd := range bl.hz {
-			s.shockDF(&hd, L, S, C)
+			s.shockDF(&hd, len(hd.tau), L, S, C)
 			for i, tau := range hd.tau {
 				is, ic := m.loadings(tau)
 				want := math.Exp(-(L*tau + S*is + C*ic))
