@@ -19,8 +19,8 @@ type Swaption struct {
 // absolute rate units per year^½, 0.01 is 100 bp): A [(F-K) N(d) + σ√T n(d)]
 // for a payer, d = (F-K)/(σ√T). Forward and strike may be negative.
 func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
-	if err := s.check(forward, annuity, vol); err != nil {
-		return 0, err
+	if !s.valid(forward, annuity, vol) {
+		return 0, s.check(forward, annuity, vol)
 	}
 	sd := vol * math.Sqrt(s.Expiry)
 	x := forward - s.Strike
@@ -28,7 +28,10 @@ func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
 		x = -x
 	}
 	d := x / sd
-	g := approx.Gauss(d) // one exponential for both φ(d) and Φ(d)
+	// e^(-d²/2) for both φ(d) and Φ(d), its argument x²/(2σ²T) taken
+	// without the square root so that the exponential need not wait for
+	// it; as accurate as d itself (a few ulps either way)
+	g := approx.Exp(-0.5 * (x * x) / (vol * vol * s.Expiry))
 	return annuity * (x*approx.PhiWith(d, g) + sd*g*invSqrt2Pi), nil
 }
 
@@ -36,8 +39,8 @@ func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
 // fraction): A [F N(d1) - K N(d2)] for a payer. Forward and strike must be
 // positive.
 func (s Swaption) Black(forward, annuity, vol float64) (float64, error) {
-	if err := s.check(forward, annuity, vol); err != nil {
-		return 0, err
+	if !s.valid(forward, annuity, vol) {
+		return 0, s.check(forward, annuity, vol)
 	}
 	if !(forward > 0) || !(s.Strike > 0) {
 		return 0, errorf("Black needs a positive forward and strike, got %v and %v", forward, s.Strike)
@@ -53,6 +56,16 @@ func (s Swaption) Black(forward, annuity, vol float64) (float64, error) {
 	return annuity * (s.Strike*approx.PhiWith(-d2, g2) - forward*approx.PhiWith(-d1, g1)), nil
 }
 
+// valid is check's verdict without its error: comparisons the compiler
+// inlines, so that a valid call does not pay for check's call and spills
+// (a third of Normal's time).
+func (s Swaption) valid(forward, annuity, vol float64) bool {
+	const max = math.MaxFloat64
+	return math.Abs(s.Strike) <= max && s.Expiry > 0 && s.Expiry <= max && math.Abs(forward) <= max &&
+		annuity >= 0 && annuity <= max && vol > 0 && vol <= max
+}
+
+// check returns the error for the first invalid input, nil if valid.
 func (s Swaption) check(forward, annuity, vol float64) error {
 	switch {
 	case !finite(s.Strike):

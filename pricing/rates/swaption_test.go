@@ -59,3 +59,23 @@ func closeTo(got, want float64) bool {
 	d := math.Abs(got - want)
 	return d <= 1e-17 || d <= 1e-12*math.Abs(want)
 }
+
+// TestSwaptionValid: the inlined fast check (valid) agrees with check on
+// every combination of ordinary and special inputs.
+func TestSwaptionValid(t *testing.T) {
+	vals := []float64{0.03, 0, -0.01, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, -math.MaxFloat64, 5e-324}
+	for _, k := range vals {
+		for _, e := range vals {
+			for _, f := range vals {
+				for _, a := range vals {
+					for _, v := range vals {
+						s := Swaption{Strike: k, Expiry: e, Payer: true}
+						if ok, err := s.valid(f, a, v), s.check(f, a, v); ok != (err == nil) {
+							t.Fatalf("%+v f %v a %v vol %v: valid %v, check %v", s, f, a, v, ok, err)
+						}
+					}
+				}
+			}
+		}
+	}
+}
