@@ -46,8 +46,9 @@ func (s Swaption) Black(forward, annuity, vol float64) (float64, error) {
 		return 0, errorf("Black needs a positive forward and strike, got %v and %v", forward, s.Strike)
 	}
 	sd := vol * math.Sqrt(s.Expiry)
+	isd := 1 / sd // overlaps the logarithm
 	fk := forward / s.Strike
-	d1 := approx.Log(fk)/sd + 0.5*sd
+	d1 := approx.Log(fk)*isd + 0.5*sd
 	d2 := d1 - sd
 	g1, g2 := approx.GaussBlack(d1, d2, fk) // one exponential for both
 	if s.Payer {
