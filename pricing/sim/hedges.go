@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/hedgeflow/hedgeflow/pricing/approx"
 	"github.com/hedgeflow/hedgeflow/pricing/credit"
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
@@ -684,7 +685,7 @@ func gkDelta(k, rd, rf, vol float64, call bool) float64 {
 // gkD1 is Garman-Kohlhagen's d1.
 func gkD1(s, k, t, rd, rf, vol float64) float64 {
 	v := vol * math.Sqrt(t)
-	return (math.Log(s/k) + (rd-rf)*t + 0.5*v*v) / v
+	return (approx.Log(s/k) + (rd-rf)*t + 0.5*v*v) / v
 }
 
 // gkCall and gkPut are Garman & Kohlhagen (1983) prices in domestic units
@@ -696,7 +697,7 @@ func gkCall(s, k, t, rd, rf, vol float64) float64 {
 	}
 	d1 := gkD1(s, k, t, rd, rf, vol)
 	d2 := d1 - vol*math.Sqrt(t)
-	return s*math.Exp(-rf*t)*normCDF(d1) - k*math.Exp(-rd*t)*normCDF(d2)
+	return s*exp(-rf*t)*normCDF(d1) - k*exp(-rd*t)*normCDF(d2)
 }
 
 func gkPut(s, k, t, rd, rf, vol float64) float64 {
@@ -705,7 +706,7 @@ func gkPut(s, k, t, rd, rf, vol float64) float64 {
 	}
 	d1 := gkD1(s, k, t, rd, rf, vol)
 	d2 := d1 - vol*math.Sqrt(t)
-	return k*math.Exp(-rd*t)*normCDF(-d2) - s*math.Exp(-rf*t)*normCDF(-d1)
+	return k*exp(-rd*t)*normCDF(-d2) - s*exp(-rf*t)*normCDF(-d1)
 }
 
 // bachelier is the normal-model (Bachelier 1900) value of an option on a

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/hedgeflow/hedgeflow/pricing/approx"
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/pricing/portfolio"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
@@ -789,7 +790,9 @@ func (m *Model) prepareSteps() {
 func normQuantile(p float64) float64 { return -math.Sqrt2 * math.Erfcinv(2*p) }
 
 // normCDF is Φ(x) = erfc(-x/√2)/2.
-func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+// normCDF is Φ, approx.Phi (within 3 ulps, about twice as fast as
+// 0.5·erfc(-x/√2), which loses up to (1+x²) ulps in the lower tail).
+func normCDF(x float64) float64 { return approx.Phi(x) }
 
 func classOf(k kind) int {
 	switch k {
