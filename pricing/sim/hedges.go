@@ -438,9 +438,12 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 		df := s.hdf[bi][:n]
 		cum := s.hcum[bi][:n+1]
 		cum[0] = 0
+		c := 0.0 // the running sum in a register, not re-read from cum
 		for i := range n {
-			df[i] = hd.df0[i] * s.eBuf[i]
-			cum[i+1] = cum[i] + df[i]
+			d := hd.df0[i] * s.eBuf[i]
+			df[i] = d
+			c += d
+			cum[i+1] = c
 		}
 	}
 	fxRel := func(f int) float64 {
