@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/hedgeflow/hedgeflow/pricing/approx"
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 )
@@ -55,8 +56,10 @@ type Sim struct {
 	mu    []float64 // drift per year before the Itô term (equities)
 	lnAlt []float64
 	eBuf  []float64
-	h     [4]float64 // GARCH variance multipliers by class
-	drMax [market.NumRating]float64
+	// per class of a rate block: value (or Taylor exponent), survival
+	vBuf, kBuf []float64
+	h          [4]float64 // GARCH variance multipliers by class
+	drMax      [market.NumRating]float64
 	// trace, in tests, sees the factors after every step.
 	trace func(path, step int, regime scenario.Regime)
 	// Per rate block: shocked discount factors and their running sums at
@@ -91,6 +94,11 @@ func (m *Model) NewSim() *Sim {
 		vol: make([]float64, d), kappa: make([]float64, d), mu: make([]float64, d),
 		lnAlt: make([]float64, len(m.alts)), eBuf: make([]float64, maxLive),
 	}
+	maxClasses := 0
+	for _, bl := range m.blocks {
+		maxClasses = max(maxClasses, len(bl.classes))
+	}
+	s.vBuf, s.kBuf = make([]float64, maxClasses), make([]float64, maxClasses)
 	for range m.blocks {
 		s.hdf = append(s.hdf, make([]float64, maxLive))
 		s.hcum = append(s.hcum, make([]float64, maxLive+1))
@@ -343,6 +351,10 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 			hd = &bl.hz[st]
 			s.shockDF(hd, len(hd.tau), L, S, C)
 		}
+		// Each class's value, or at a weekly step its Taylor exponent: the
+		// exponentials are taken together below (approx.ExpAll), so that
+		// the CPU overlaps them.
+		val, kp := s.vBuf[:len(bl.classes)], s.kBuf[:len(bl.classes)]
 		for ci := range bl.classes {
 			cl := &bl.classes[ci]
 			ds, keep := 0.0, 1.0
@@ -351,23 +363,33 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 				ds = cl.spread0 * (exp(cl.amp*x[m.creditIdx[cl.credit]]-0.5*sv*sv*m.spreadVar[st]) - 1)
 				keep = 1 - (1-m.cfg.Dynamics.Recovery)*s.drMax[cl.credit]
 			}
-			var v float64
+			kp[ci] = keep
 			if exact {
-				v = exactPV(hd.w[ci], hd.tau, s.eBuf, ds)
-			} else {
-				tc := &row[ci]
-				if tc.v0 != 0 {
-					k := &tc.k3
-					third := L*L*(k[0]*L+k[1]*S+k[2]*C) + S*S*(k[6]*S+k[7]*C+k[3]*L) + C*C*(k[9]*C+k[5]*L+k[8]*S) + k[4]*L*S*C
-					v = tc.v0 * exp(-third/6+tc.g[0]*L+tc.g[1]*S+tc.g[2]*C+
-						0.5*(tc.h[0]*L*L+tc.h[3]*S*S+tc.h[5]*C*C)+tc.h[1]*L*S+tc.h[2]*L*C+tc.h[4]*S*C+
-						ds*(tc.gs+0.5*tc.hss*ds+tc.hsx[0]*L+tc.hsx[1]*S+tc.hsx[2]*C))
-				}
+				val[ci] = exactPV(hd.w[ci], hd.tau, s.eBuf, ds)
+				continue
 			}
-			if cl.liability {
+			tc := &row[ci]
+			val[ci] = 0 // e^0 times v0 = 0: no value
+			if tc.v0 != 0 {
+				k := &tc.k3
+				third := L*L*(k[0]*L+k[1]*S+k[2]*C) + S*S*(k[6]*S+k[7]*C+k[3]*L) + C*C*(k[9]*C+k[5]*L+k[8]*S) + k[4]*L*S*C
+				val[ci] = -third/6 + tc.g[0]*L + tc.g[1]*S + tc.g[2]*C +
+					0.5*(tc.h[0]*L*L+tc.h[3]*S*S+tc.h[5]*C*C) + tc.h[1]*L*S + tc.h[2]*L*C + tc.h[4]*S*C +
+					ds*(tc.gs+0.5*tc.hss*ds+tc.hsx[0]*L+tc.hsx[1]*S+tc.hsx[2]*C)
+			}
+		}
+		if !exact {
+			approx.ExpAll(val)
+			for ci := range val {
+				val[ci] *= row[ci].v0
+			}
+		}
+		for ci := range bl.classes {
+			v := val[ci]
+			if bl.classes[ci].liability {
 				l += v
 			} else {
-				a += v * keep
+				a += v * kp[ci]
 			}
 			a += row[ci].cashPaid
 		}
