@@ -18,4 +18,5 @@
 //     greeks as in E. G. Haug, The Complete Guide to Option Pricing Formulas,
 //     2nd ed., 2007, §2.1. The tests match QuantLib 1.29
 //     (AnalyticEuropeanEngine, BlackScholesMertonProcess) to 1e-10.
+//     Elementary functions from pricing/approx (Exp, Log, Gauss, PhiWith).
 package equity

@@ -40,4 +40,8 @@
 //     spread on the foreign leg; M. Fujii, Y. Shimada and A. Takahashi, "A
 //     note on construction of multiple swap curves with and without
 //     collateral", 2010.
+//   - Elementary functions of the option kernel: pricing/approx (Log,
+//     Gauss, PhiWith: W. J. Cody's ANORM for Φ), each within a few ulps of
+//     the math package, with one exponential shared by the density and both
+//     distribution values.
 package fx
