@@ -57,9 +57,10 @@ type Sim struct {
 	lnAlt []float64
 	eBuf  []float64
 	// per class of a rate block: value (or Taylor exponent), survival
-	vBuf, kBuf []float64
-	h          [4]float64 // GARCH variance multipliers by class
-	drMax      [market.NumRating]float64
+	vBuf, kBuf, sBuf []float64
+	lnBuf            []float64  // value's log-moves of equities, alternatives, currencies
+	h                [4]float64 // GARCH variance multipliers by class
+	drMax            [market.NumRating]float64
 	// trace, in tests, sees the factors after every step.
 	trace func(path, step int, regime scenario.Regime)
 	// Per rate block: shocked discount factors and their running sums at
@@ -98,7 +99,8 @@ func (m *Model) NewSim() *Sim {
 	for _, bl := range m.blocks {
 		maxClasses = max(maxClasses, len(bl.classes))
 	}
-	s.vBuf, s.kBuf = make([]float64, maxClasses), make([]float64, maxClasses)
+	s.vBuf, s.kBuf, s.sBuf = make([]float64, maxClasses), make([]float64, maxClasses), make([]float64, maxClasses)
+	s.lnBuf = make([]float64, 0, len(m.eqValue)+len(m.alts)+len(m.blocks))
 	for range m.blocks {
 		s.hdf = append(s.hdf, make([]float64, maxLive))
 		s.hcum = append(s.hcum, make([]float64, maxLive+1))
@@ -319,29 +321,50 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (assets, liabs float64) {
 	m := s.m
 	x := s.x
+	// The equity, alternatives and currency log-moves, exponentiated
+	// together (approx.ExpAll), then summed in the same order as ever.
+	ln := s.lnBuf[:0]
 	for c, v := range m.eqValue {
 		if v == 0 {
 			continue
 		}
-		ln := x[m.eqOf[c]]
+		l := x[m.eqOf[c]]
 		if f := m.fxOf[c]; f >= 0 {
-			ln += x[f]
+			l += x[f]
 		}
-		assets += v * exp(ln)
+		ln = append(ln, l)
 	}
 	for ai := range m.alts {
 		a := &m.alts[ai]
-		ln := s.lnAlt[ai]
+		l := s.lnAlt[ai]
 		if f := m.fxOf[a.Ccy]; f >= 0 {
-			ln += x[f]
+			l += x[f]
 		}
-		assets += a.ValueUSD * exp(ln)
+		ln = append(ln, l)
+	}
+	for bi := range m.blocks {
+		if f := m.blocks[bi].fx; f >= 0 {
+			ln = append(ln, x[f])
+		}
+	}
+	approx.ExpAll(ln)
+	k := 0
+	for _, v := range m.eqValue {
+		if v != 0 {
+			assets += v * ln[k]
+			k++
+		}
+	}
+	for ai := range m.alts {
+		assets += m.alts[ai].ValueUSD * ln[k]
+		k++
 	}
 	for bi := range m.blocks {
 		bl := &m.blocks[bi]
 		fx := m.fx0[bl.ccy]
 		if bl.fx >= 0 {
-			fx *= exp(x[bl.fx])
+			fx *= ln[k]
+			k++
 		}
 		L, S, C := x[bl.rate], x[bl.rate+1], x[bl.rate+2]
 		row := bl.steps[st]
@@ -354,13 +377,22 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		// Each class's value, or at a weekly step its Taylor exponent: the
 		// exponentials are taken together below (approx.ExpAll), so that
 		// the CPU overlaps them.
-		val, kp := s.vBuf[:len(bl.classes)], s.kBuf[:len(bl.classes)]
+		val, kp, sp1 := s.vBuf[:len(bl.classes)], s.kBuf[:len(bl.classes)], s.sBuf[:len(bl.classes)]
+		// The credit classes' spread moves, e^(log-move) together first.
+		for ci := range bl.classes {
+			cl := &bl.classes[ci]
+			sp1[ci] = 0
+			if cl.credit >= 0 {
+				sv := sp.CreditVol * cl.amp
+				sp1[ci] = cl.amp*x[m.creditIdx[cl.credit]] - 0.5*sv*sv*m.spreadVar[st]
+			}
+		}
+		approx.ExpAll(sp1)
 		for ci := range bl.classes {
 			cl := &bl.classes[ci]
 			ds, keep := 0.0, 1.0
 			if cl.credit >= 0 {
-				sv := sp.CreditVol * cl.amp
-				ds = cl.spread0 * (exp(cl.amp*x[m.creditIdx[cl.credit]]-0.5*sv*sv*m.spreadVar[st]) - 1)
+				ds = cl.spread0 * (sp1[ci] - 1)
 				keep = 1 - (1-m.cfg.Dynamics.Recovery)*s.drMax[cl.credit]
 			}
 			kp[ci] = keep
