@@ -40,17 +40,8 @@ type Greeks struct {
 // density), one logarithm and two rational approximations of Φ
 // (approx.Exp, Log, GaussBlack, PhiWith).
 func (o Option) Price(m Market, vol float64) (Greeks, error) {
-	switch {
-	case !(m.Spot > 0) || math.IsInf(m.Spot, 0):
-		return Greeks{}, errorf("spot must be positive and finite, got %v", m.Spot)
-	case !finite(m.Rate) || !finite(m.Div):
-		return Greeks{}, errorf("rate and dividend yield must be finite, got %v and %v", m.Rate, m.Div)
-	case !(o.Strike > 0) || math.IsInf(o.Strike, 0):
-		return Greeks{}, errorf("strike must be positive and finite, got %v", o.Strike)
-	case !(o.Expiry > 0) || math.IsInf(o.Expiry, 0):
-		return Greeks{}, errorf("expiry must be positive and finite, got %v", o.Expiry)
-	case !(vol > 0) || math.IsInf(vol, 0):
-		return Greeks{}, errorf("vol must be positive and finite, got %v", vol)
+	if !o.valid(m, vol) {
+		return Greeks{}, o.check(m, vol)
 	}
 	s, k, t, r, q := m.Spot, o.Strike, o.Expiry, m.Rate, m.Div
 	dr := approx.Exp(-r * t)
@@ -85,4 +76,30 @@ func (o Option) Price(m Market, vol float64) (Greeks, error) {
 		g.RhoDiv = t * sdq * n1
 	}
 	return g, nil
+}
+
+// valid is check's verdict without its error, in comparisons the compiler
+// inlines: Price calls check only to build the error.
+func (o Option) valid(m Market, vol float64) bool {
+	const max = math.MaxFloat64
+	return m.Spot > 0 && m.Spot <= max && math.Abs(m.Rate) <= max && math.Abs(m.Div) <= max &&
+		o.Strike > 0 && o.Strike <= max && o.Expiry > 0 && o.Expiry <= max && vol > 0 && vol <= max
+}
+
+// check returns the error for the first invalid input of Price, nil if
+// none.
+func (o Option) check(m Market, vol float64) error {
+	switch {
+	case !(m.Spot > 0) || math.IsInf(m.Spot, 0):
+		return errorf("spot must be positive and finite, got %v", m.Spot)
+	case !finite(m.Rate) || !finite(m.Div):
+		return errorf("rate and dividend yield must be finite, got %v and %v", m.Rate, m.Div)
+	case !(o.Strike > 0) || math.IsInf(o.Strike, 0):
+		return errorf("strike must be positive and finite, got %v", o.Strike)
+	case !(o.Expiry > 0) || math.IsInf(o.Expiry, 0):
+		return errorf("expiry must be positive and finite, got %v", o.Expiry)
+	case !(vol > 0) || math.IsInf(vol, 0):
+		return errorf("vol must be positive and finite, got %v", vol)
+	}
+	return nil
 }
