@@ -35,7 +35,7 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	budget := fs.Float64("budget-bps", 25, "hedging budget: all-in annual cost in bp of assets")
 	workers := fs.Int("workers", 0, "pricing workers in this process (default: number of CPUs)")
 	keepLiabs := fs.Bool("keep-liabilities", false, "keep the liability cash flows as given instead of starting each window at the fund's own funded ratio")
-	natsURL := fs.String("nats", "", "`URL` of an external NATS server with JetStream (default: embedded, in-process); do not point it at a server whose `serve` recalibrates on live quotes")
+	natsURL := fs.String("nats", "", "`URL` of an external NATS server with JetStream (default: embedded, in-process); a live serve there ignores the replayed quotes (older than its market), but its workers share the replay's runs")
 	out := fs.String("out", "hedgeflow-replay", "output `DIR` for report.json and report.html")
 	verbose := fs.Bool("v", false, "log every rebalance to stderr")
 	nf := addNATSFlags(fs)
