@@ -64,8 +64,9 @@ func (g *Greeks) add(q float64, h Greeks) {
 // approximations of Φ and one division (approx.Log, Gauss, PhiWith).
 func (o Option) Price(m Market, vol float64) (g Greeks, err error) {
 	s, k, t := m.Spot, o.Strike, o.Expiry
-	if !(s > 0 && s < math.Inf(1) && k > 0 && k < math.Inf(1) && t > 0 && t < math.Inf(1) &&
-		vol > 0 && vol < math.Inf(1) && finite(m.Rd) && finite(m.Rf) && finite(m.Basis)) {
+	const max = math.MaxFloat64
+	if !(s > 0 && s <= max && k > 0 && k <= max && t > 0 && t <= max && vol > 0 && vol <= max &&
+		math.Abs(m.Rd) <= max && math.Abs(m.Rf) <= max && math.Abs(m.Basis) <= max) {
 		if err := m.validate(); err != nil {
 			return g, err
 		}
