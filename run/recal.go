@@ -79,6 +79,12 @@ type RecalOptions struct {
 	// OnRecommendation, if set, is called after each recommendation is
 	// published.
 	OnRecommendation func(*streams.Recommendation)
+	// Slot, if set, is called before every full run (the first, and each
+	// rerun) and its release after: a service passes its run slots
+	// (serve.Server.RunSlot), so that a rerun queues with the requested
+	// runs instead of competing with them for the CPUs. A reprice (about
+	// a second of optimisation) does not wait for one.
+	Slot func(ctx context.Context) (release func(), err error)
 }
 
 // A Recalibrator keeps the recommendation current: it runs the fund on
@@ -423,6 +429,13 @@ func (r *Recalibrator) fullRun(ctx context.Context, h *streams.Handles, mk *mark
 		if user != nil {
 			user(x) // a service keeps and charts the recalibrator's reports too
 		}
+	}
+	if r.o.Slot != nil {
+		release, err := r.o.Slot(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
 	if _, err := Execute(ctx, o); err != nil {
 		return err

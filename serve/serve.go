@@ -134,6 +134,7 @@ type Server struct {
 	h        *streams.Handles
 	marketKV jetstream.KeyValue
 	q        *queue
+	slots    chan struct{} // Concurrency tokens: a requested run or a task's (RunSlot)
 	met      *metrics
 	dash     *dashboard
 	ln       net.Listener
@@ -143,6 +144,21 @@ type Server struct {
 
 	draining atomic.Bool
 	stopped  chan struct{} // closed when Run has finished shutting down
+}
+
+// RunSlot waits for one of the Config.Concurrency slots in which runs are
+// computed and returns its release. The runners take one for every
+// requested run; a task that computes whole runs (the recalibrator's first
+// run and reruns) takes one too, so that it queues with the requests
+// instead of competing with them for the CPUs.
+func (s *Server) RunSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case s.slots <- struct{}{}:
+		var once sync.Once
+		return func() { once.Do(func() { <-s.slots }) }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // activeRun is a run this process is computing.
@@ -179,7 +195,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, nc: cfg.Conn, js: js, h: h, marketKV: mkv,
-		q: newQueue(cfg.QueueSize), active: map[string]*activeRun{}, stopped: make(chan struct{})}
+		q: newQueue(cfg.QueueSize), slots: make(chan struct{}, cfg.Concurrency), active: map[string]*activeRun{}, stopped: make(chan struct{})}
 	s.met = newMetrics(s)
 	s.dash = newDashboard(s)
 	if cfg.HTTPAddr != "" {
@@ -260,7 +276,13 @@ func (s *Server) Run(ctx context.Context) error {
 		go func() {
 			defer runners.Done()
 			for j := s.q.pop(popCtx); j != nil; j = s.q.pop(popCtx) {
+				release, err := s.RunSlot(runCtx)
+				if err != nil {
+					s.leave(j, "the service stopped before the run started; it starts when the service is back")
+					return
+				}
 				s.execute(runCtx, j)
+				release()
 			}
 		}()
 	}

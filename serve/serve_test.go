@@ -562,3 +562,36 @@ func TestReportLargerThanMaxPayload(t *testing.T) {
 		t.Errorf("without an unknown field: %s %q", code, desc)
 	}
 }
+
+// A task holding a run slot (the recalibrator's rerun) holds back the
+// requested runs, which start when it is released: with Concurrency 1 the
+// service computes one run at a time, whoever asked for it.
+func TestRunSlotSharedWithTasks(t *testing.T) {
+	srv, nc := natsServer(t, t.TempDir())
+	defer srv.Shutdown()
+	defer nc.Close()
+	s := startServe(t, Config{Conn: nc})
+	release, err := s.RunSlot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	if _, err := s.RunSlot(ctx); err == nil {
+		t.Fatal("a second slot with Concurrency 1")
+	}
+	cancel()
+	data, code, desc := ask(t, nc, RunSubject, `{"scenarios":20,"paths":50,"seed":3,"no_hedging":true,"wait":false}`, 5*time.Second)
+	var acc Accepted
+	if err := json.Unmarshal(data, &acc); err != nil || code != "" {
+		t.Fatalf("request: %s %s %s", data, code, desc)
+	}
+	time.Sleep(500 * time.Millisecond)
+	data, code, _ = ask(t, nc, StatusSubject, acc.RunID, 5*time.Second)
+	var st Status
+	if err := json.Unmarshal(data, &st); err != nil || code != "" || st.Status != statusQueued {
+		t.Fatalf("run while the slot is held: %s %s, want %s", data, code, statusQueued)
+	}
+	release()
+	release() // a second release is a no-op
+	waitStatus(t, nc, acc.RunID, statusComplete, 60*time.Second)
+}

@@ -214,6 +214,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 				rlog.Warn("the recalibrator's report was not stored", "run_id", res.Spec.RunID, "err", err)
 			}
 		}
+		recalOpts.Slot = func(ctx context.Context) (func(), error) { return srv.RunSlot(ctx) }
 		r, err := run.NewRecalibrator(*recalOpts)
 		if err != nil {
 			return err
