@@ -2,6 +2,7 @@ package agents
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 
@@ -97,6 +98,72 @@ func TestProhibitedInstrumentsStayOut(t *testing.T) {
 			if p.Instrument == "equity_put" || p.Instrument == "swaption_receiver" {
 				t.Errorf("%s holds prohibited %s", prog.Name, p.ID)
 			}
+		}
+	}
+}
+
+// A re-optimisation with every hedge's P&L shifted by a constant (its
+// premium moved) finds what Optimise finds on the shifted numbers, for the
+// CVaR family and the variance objective, and its rows value any
+// programme as the shifted rows do; a re-optimisation of a
+// re-optimisation is refused (its cuts are for other premiums).
+func TestReoptimiseIsOptimiseOnShiftedRows(t *testing.T) {
+	col, rm := sampleRun(t, 20, 50, 50)
+	M := len(rm.Model.Hedges())
+	shift := make([]float64, M)
+	for j := range shift {
+		if j%4 == 0 {
+			shift[j] = 0.003 * float64(j%3-1)
+		}
+	}
+	moved := *col
+	moved.HedgePnL = make([][]float32, len(col.HedgePnL))
+	for i, hv := range col.HedgePnL {
+		nv := make([]float32, len(hv))
+		for k, v := range hv {
+			nv[k] = float32(float64(v) - shift[k%M])
+		}
+		moved.HedgePnL[i] = nv
+	}
+	for _, pol := range []Policy{{}, {Objective: "variance"}} {
+		base, err := Optimise(col, rm.Model, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := Optimise(&moved, rm.Model, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re, err := Reoptimise(col, rm.Model, pol, base, shift)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name   string
+			re, fr Programme
+		}{{"median", re.MedianOptimal, fresh.MedianOptimal}, {"robust", re.Robust, fresh.Robust}, {"recommended", re.Recommended, fresh.Recommended}} {
+			if d := math.Abs(c.re.Metrics.CVaR95/c.fr.Metrics.CVaR95 - 1); d > 1e-4 {
+				t.Errorf("%s %s: CVaR95 %.6g re-optimised, %.6g fresh", pol.Objective, c.name, c.re.Metrics.CVaR95, c.fr.Metrics.CVaR95)
+			}
+			if d := math.Abs(c.re.Metrics.FundingRatioVol - c.fr.Metrics.FundingRatioVol); d > 1e-5 {
+				t.Errorf("%s %s: FR vol %.6f re-optimised, %.6f fresh", pol.Objective, c.name, c.re.Metrics.FundingRatioVol, c.fr.Metrics.FundingRatioVol)
+			}
+		}
+		// The same notionals valued on both sets of rows.
+		x := fresh.Recommended.X()
+		a, _, oa, err := re.Evaluate(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _, ob, err := fresh.Evaluate(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(a.CVaR95/b.CVaR95-1) > 1e-6 || math.Abs(oa.WorstCVaR/ob.WorstCVaR-1) > 1e-6 {
+			t.Errorf("%s: the same programme valued %v / %v on the shifted rows, %v / %v on the moved run", pol.Objective, a.CVaR95, oa.WorstCVaR, b.CVaR95, ob.WorstCVaR)
+		}
+		if _, err := Reoptimise(col, rm.Model, pol, re, shift); !errors.Is(err, ErrInvalid) {
+			t.Errorf("re-optimising a re-optimisation: err = %v, want ErrInvalid", err)
 		}
 	}
 }
