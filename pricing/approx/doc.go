@@ -9,6 +9,8 @@
 //   - Phi and PhiWith: Φ(x) to about 3 ulps (W. J. Cody's ANORM rational
 //     approximations, ACM TOMS Algorithm 715); PhiWith reuses the caller's
 //     Gauss(x), the exponential an option formula needs for its density.
+//   - GaussBlack: Gauss(d1) and Gauss(d2) of a Black formula with one
+//     exponential (d1² - d2² = 2 log(F/K)).
 //   - NormCDF: Φ by Zelen & Severo (Abramowitz & Stegun 26.2.17), absolute
 //     error below 7.5e-8, for the simulation engine's default draws, whose
 //     results depend on it: do not change it (nor Exp) without regenerating
