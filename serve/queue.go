@@ -60,31 +60,45 @@ func (q *queue) wake() {
 	}
 }
 
-// pop waits for the first job; nil when ctx ends or the queue is closed.
-func (q *queue) pop(ctx context.Context) *job {
+// ready waits until a job is waiting, without taking it; false when ctx
+// ends or the queue is closed. A runner that must first get a run slot
+// waits here, so that the job keeps its place (and its position in
+// hedge.status) until a slot is free.
+func (q *queue) ready(ctx context.Context) bool {
 	for {
 		q.mu.Lock()
-		if q.closed {
+		switch {
+		case q.closed:
 			q.mu.Unlock()
-			return nil
-		}
-		if len(q.jobs) > 0 {
-			j := q.jobs[0]
-			q.jobs[0] = nil
-			q.jobs = q.jobs[1:]
-			if len(q.jobs) > 0 {
-				q.wake() // another runner may take the next one
-			}
+			return false
+		case len(q.jobs) > 0:
 			q.mu.Unlock()
-			return j
+			return true
 		}
 		q.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			return nil
+			return false
 		case <-q.signal:
 		}
 	}
+}
+
+// tryPop takes the first job, or returns nil when there is none or the
+// queue is closed.
+func (q *queue) tryPop() *job {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed || len(q.jobs) == 0 {
+		return nil
+	}
+	j := q.jobs[0]
+	q.jobs[0] = nil
+	q.jobs = q.jobs[1:]
+	if len(q.jobs) > 0 {
+		q.wake() // another runner may take the next one
+	}
+	return j
 }
 
 // position returns the 1-based place of run id in the queue, 0 if absent.

@@ -275,13 +275,17 @@ func (s *Server) Run(ctx context.Context) error {
 		runners.Add(1)
 		go func() {
 			defer runners.Done()
-			for j := s.q.pop(popCtx); j != nil; j = s.q.pop(popCtx) {
-				release, err := s.RunSlot(runCtx)
+			// A job waiting, then a run slot free (a task may hold one),
+			// then the first job: it keeps its place in the queue
+			// meanwhile.
+			for s.q.ready(popCtx) {
+				release, err := s.RunSlot(popCtx)
 				if err != nil {
-					s.leave(j, "the service stopped before the run started; it starts when the service is back")
 					return
 				}
-				s.execute(runCtx, j)
+				if j := s.q.tryPop(); j != nil {
+					s.execute(runCtx, j)
+				}
 				release()
 			}
 		}()

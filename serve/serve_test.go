@@ -588,8 +588,8 @@ func TestRunSlotSharedWithTasks(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	data, code, _ = ask(t, nc, StatusSubject, acc.RunID, 5*time.Second)
 	var st Status
-	if err := json.Unmarshal(data, &st); err != nil || code != "" || st.Status != statusQueued {
-		t.Fatalf("run while the slot is held: %s %s, want %s", data, code, statusQueued)
+	if err := json.Unmarshal(data, &st); err != nil || code != "" || st.Status != statusQueued || st.QueuePosition != 1 {
+		t.Fatalf("run while the slot is held: %s %s, want %s at position 1", data, code, statusQueued)
 	}
 	release()
 	release() // a second release is a no-op
