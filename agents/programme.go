@@ -502,6 +502,13 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 		go func() {
 			defer wg.Done()
 			for j := range queue {
+				select {
+				case <-cancel: // not needed any more: not started
+					j.err = optimize.ErrCanceled
+					close(j.done)
+					continue
+				default:
+				}
 				s := &optimize.Settings{Cancel: cancel}
 				if prev != nil {
 					s.Warm = prev.pools[j.name].Shifted(shift)
