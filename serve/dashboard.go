@@ -210,31 +210,7 @@ func (d *dashboard) watchRuns(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer w.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-w.Updates():
-			if !ok {
-				return errors.New("runs watch closed")
-			}
-			if e == nil {
-				continue // the initial values are in
-			}
-			d.mu.Lock()
-			if e.Operation() != jetstream.KeyValuePut {
-				delete(d.runs, e.Key())
-			} else {
-				var st streams.RunState
-				if streams.Decode(e.Value(), &st) == nil {
-					d.runs[e.Key()] = st
-				}
-			}
-			d.mu.Unlock()
-			d.touch(sectionRuns)
-		}
-	}
+	return mirror(ctx, d, w, "runs", d.runs, sectionRuns)
 }
 
 func (d *dashboard) watchMarket(ctx context.Context) error {
@@ -242,6 +218,13 @@ func (d *dashboard) watchMarket(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return mirror(ctx, d, w, "market", d.quotes, sectionMarket)
+}
+
+// mirror keeps dst (under d.mu) equal to the decoded values of the keys w
+// watches, and refreshes sec after every change, until ctx ends. It
+// stops w.
+func mirror[T any](ctx context.Context, d *dashboard, w jetstream.KeyWatcher, name string, dst map[string]T, sec section) error {
 	defer w.Stop()
 	for {
 		select {
@@ -249,22 +232,22 @@ func (d *dashboard) watchMarket(ctx context.Context) error {
 			return nil
 		case e, ok := <-w.Updates():
 			if !ok {
-				return errors.New("market watch closed")
+				return errors.New(name + " watch closed")
 			}
 			if e == nil {
-				continue
+				continue // the initial values are in
 			}
 			d.mu.Lock()
 			if e.Operation() != jetstream.KeyValuePut {
-				delete(d.quotes, e.Key())
+				delete(dst, e.Key())
 			} else {
-				var q streams.Quote
-				if streams.Decode(e.Value(), &q) == nil {
-					d.quotes[e.Key()] = q
+				var v T
+				if streams.Decode(e.Value(), &v) == nil {
+					dst[e.Key()] = v
 				}
 			}
 			d.mu.Unlock()
-			d.touch(sectionMarket)
+			d.touch(sec)
 		}
 	}
 }
