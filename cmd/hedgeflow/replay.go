@@ -75,19 +75,11 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err := nf.apply(&o.Run); err != nil {
 		return err
 	}
-	if *portfolio != "" {
-		b, err := readInput(*portfolio)
-		if err != nil {
-			return err
-		}
-		o.PortfolioFile, o.PortfolioYAML = *portfolio, b
+	if err := loadInput(*portfolio, &o.PortfolioFile, &o.PortfolioYAML); err != nil {
+		return err
 	}
-	if *configFile != "" {
-		b, err := readInput(*configFile)
-		if err != nil {
-			return err
-		}
-		o.Run.ConfigFile, o.Run.ConfigYAML = *configFile, b
+	if err := loadInput(*configFile, &o.Run.ConfigFile, &o.Run.ConfigYAML); err != nil {
+		return err
 	}
 	level := slog.LevelWarn
 	if *verbose {

@@ -106,26 +106,14 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return usageErrorf("--%s: must be positive, got %d", name, v)
 		}
 	}
-	if *portfolio != "" {
-		b, err := readInput(*portfolio)
-		if err != nil {
-			return err
-		}
-		o.PortfolioFile, o.PortfolioYAML = *portfolio, b
+	if err := loadInput(*portfolio, &o.PortfolioFile, &o.PortfolioYAML); err != nil {
+		return err
 	}
-	if *configFile != "" {
-		b, err := readInput(*configFile)
-		if err != nil {
-			return err
-		}
-		o.ConfigFile, o.ConfigYAML = *configFile, b
+	if err := loadInput(*configFile, &o.ConfigFile, &o.ConfigYAML); err != nil {
+		return err
 	}
-	if *marketFile != "" {
-		b, err := readInput(*marketFile)
-		if err != nil {
-			return err
-		}
-		o.MarketFile, o.MarketYAML = *marketFile, b
+	if err := loadInput(*marketFile, &o.MarketFile, &o.MarketYAML); err != nil {
+		return err
 	}
 	level := slog.LevelWarn
 	if *verbose {
@@ -161,7 +149,21 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	return s3f.upload(ctx, rep, path, stdout)
 }
 
-// readInput reads a user's file with a size limit.
+// loadInput reads the input file path, when one is given, into *file (its
+// name, for messages) and *data.
+func loadInput(path string, file *string, data *[]byte) error {
+	if path == "" {
+		return nil
+	}
+	b, err := readInput(path)
+	if err != nil {
+		return err
+	}
+	*file, *data = path, b
+	return nil
+}
+
+// readInput reads a user's file with a size limit (16 MiB).
 func readInput(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
