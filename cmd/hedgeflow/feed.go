@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,14 +49,10 @@ func feedCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	dryRun := fs.Bool("dry-run", false, "write the quotes to stdout as JSON Lines instead of publishing (no server needed)")
 	verbose := fs.Bool("v", false, "log connection events and every rejected ingest message to stderr")
 	nf := addNATSFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	set, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	sources := 0
 	for _, on := range []bool{*synthetic, *file != "", *fred != "", *ingest} {
 		if on {
@@ -249,11 +244,8 @@ func recordCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	appendTo := fs.Bool("append", false, "append to --out instead of replacing it")
 	max := fs.Int("max", 0, "stop after N quotes (0: until stopped)")
 	nf := addNATSFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *natsURL == "" {
 		return usageErrorf("--nats URL is required: record reads the MARKET stream of a NATS server")

@@ -96,6 +96,20 @@ func usageErrorf(format string, a ...any) error {
 
 // newFlagSet returns a flag set that writes its help to stderr and returns
 // errors instead of exiting.
+// parseFlags parses a command's flags, refuses positional arguments, and
+// returns the names of the flags given.
+func parseFlags(fs *flag.FlagSet, args []string) (map[string]bool, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set, nil
+}
+
 func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -14,11 +14,8 @@ func priceCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs := newFlagSet("price", "Reads one JSON request per line on stdin and writes one JSON result per line\n"+
 		"on stdout, in the same order. Kinds: "+strings.Join(batch.Kinds(), ", ")+".\n"+
 		"A line that fails gets {\"error\": ...}; the exit code is then 1.", stderr)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	in := bufio.NewReaderSize(stdin, 1<<16)
 	out := bufio.NewWriterSize(stdout, 1<<16)

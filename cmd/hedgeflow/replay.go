@@ -39,11 +39,8 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	out := fs.String("out", "hedgeflow-replay", "output `DIR` for report.json and report.html")
 	verbose := fs.Bool("v", false, "log every rebalance to stderr")
 	nf := addNATSFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	for name, v := range map[string]int{"scenarios": *scenarios, "paths": *paths} {
 		if v <= 0 {

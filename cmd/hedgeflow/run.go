@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -49,14 +48,10 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	nf := addNATSFlags(fs)
 	s3f := addS3Flags(fs)
-	if err := fs.Parse(args); err != nil {
+	set, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	o := run.Options{
 		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
 		MarketFile: examples.MarketFile, MarketYAML: examples.Market,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -57,14 +56,10 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	thresholds := fs.String("thresholds", "", "YAML `FILE` of the recalibrator's materiality thresholds (fx_spot_pct, fx_vol_pts, swaption_vol_bps, curve_bps, spread_bps, index_bps, equity_vol_pts)")
 	verbose := fs.Bool("v", false, "log debug events too")
 	nf := addNATSFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	set, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *natsURL != "" && (set["listen"] || set["store"]) {
 		return usageErrorf("--listen and --store are for the embedded server; with --nats the external server keeps the state")
 	}

@@ -26,11 +26,8 @@ func workerCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	grace := fs.Duration("grace", 20*time.Second, "on SIGINT/SIGTERM, time to finish and ack the partitions being priced; unfinished ones are left for redelivery")
 	verbose := fs.Bool("v", false, "log every connection event and partition to stderr")
 	nf := addNATSFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *natsURL == "" {
 		return usageErrorf("--nats URL is required: workers pull from an external NATS server")
