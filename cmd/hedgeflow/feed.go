@@ -99,11 +99,7 @@ func feedCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *natsURL != "" && *dryRun {
 		return usageErrorf("--dry-run publishes nothing: drop --nats")
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := logger(stderr, *verbose, slog.LevelInfo, slog.LevelDebug)
 
 	var base *market.Snapshot
 	if *synthetic || *fred != "" {

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -96,6 +97,14 @@ func usageErrorf(format string, a ...any) error {
 
 // newFlagSet returns a flag set that writes its help to stderr and returns
 // errors instead of exiting.
+// logger logs text to w from level normal, or from level verbose with -v.
+func logger(w io.Writer, v bool, normal, verbose slog.Level) *slog.Logger {
+	if v {
+		normal = verbose
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: normal}))
+}
+
 // parseFlags parses a command's flags, refuses positional arguments, and
 // returns the names of the flags given.
 func parseFlags(fs *flag.FlagSet, args []string) (map[string]bool, error) {

@@ -78,11 +78,7 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err := loadInput(*configFile, &o.Run.ConfigFile, &o.Run.ConfigYAML); err != nil {
 		return err
 	}
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelInfo
-	}
-	o.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	o.Log = logger(stderr, *verbose, slog.LevelWarn, slog.LevelInfo)
 	rep, err := backtest.Replay(ctx, o)
 	if err != nil {
 		return err

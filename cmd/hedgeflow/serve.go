@@ -80,11 +80,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := logger(stderr, *verbose, slog.LevelInfo, slog.LevelDebug)
 
 	cfg := serve.Config{
 		HTTPAddr: *httpAddr, Token: *token, Workers: *workers, Concurrency: *concurrency, QueueSize: *queue,

@@ -42,11 +42,7 @@ func workerCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := logger(stderr, *verbose, slog.LevelInfo, slog.LevelDebug)
 
 	opts = longLived("hedgeflow worker", log, opts)
 	nc, err := nats.Connect(url, opts...)
