@@ -12,23 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// chromium returns the path of Debian's chromium: skipped when it is not
-// installed, unless CI is set (.ci/run installs it), where that fails.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed and CI is set: .ci/run installs it with apt-get install chromium")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium); skipping the browser test")
-	return ""
-}
+	"github.com/hedgeflow/hedgeflow/internal/chromium"
+)
 
 // headless runs chromium headless on the page with extra arguments and
 // returns its stdout.
@@ -51,7 +37,7 @@ func headless(t *testing.T, bin, page string, args ...string) []byte {
 // its marks in the DOM; screenshots go to artifacts/ (git-ignored) for a
 // person to look at.
 func TestHTMLInChromium(t *testing.T) {
-	bin := chromium(t)
+	bin := chromium.Path(t)
 	r := small(t)
 	dir := t.TempDir()
 	if _, err := r.WriteFiles(dir); err != nil {

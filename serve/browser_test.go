@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hedgeflow/hedgeflow/internal/chromium"
 	"github.com/hedgeflow/hedgeflow/report"
 	"github.com/hedgeflow/hedgeflow/streams"
 )
@@ -21,7 +22,7 @@ import (
 // changed and why, all without a reload. Screenshots go to artifacts/
 // (git-ignored) for a person to look at.
 func TestDashboardInChromium(t *testing.T) {
-	chromium(t) // skip early when there is no browser
+	chromium.Path(t) // skip early when there is no browser
 	srv, nc := natsServer(t, t.TempDir())
 	defer srv.Shutdown()
 	defer nc.Close()

@@ -15,28 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hedgeflow/hedgeflow/internal/chromium"
 	"golang.org/x/net/websocket"
 )
 
 // A headless Chromium driven over the DevTools protocol, so that a test
 // can watch a live page change: --dump-dom only shows a page once, after
 // it loads. Same browser and flags as report/browser_test.go.
-
-// chromium returns the path of Debian's chromium: skipped when it is not
-// installed, unless CI is set (.ci/run installs it), where that fails.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed and CI is set: .ci/run installs it with apt-get install chromium")
-	}
-	t.Skip("chromium is not installed (apt-get install chromium); skipping the browser test")
-	return ""
-}
 
 // browserPage is one tab of a headless Chromium.
 type browserPage struct {
@@ -49,7 +34,7 @@ type browserPage struct {
 // openPage starts chromium on url and connects to its page.
 func openPage(t *testing.T, url string, width, height int) *browserPage {
 	t.Helper()
-	bin := chromium(t)
+	bin := chromium.Path(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
