@@ -72,6 +72,7 @@ type Sim struct {
 	progX     []float64
 	progVal   []float64
 	progCarry []float64 // [step*len(prog)+k]
+	progNeed  []float64 // per rate block: curveNeed of the programme
 	// noHedgePnL skips the candidate hedges' P&L (SkipHedgePnL).
 	noHedgePnL bool
 }

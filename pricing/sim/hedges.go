@@ -410,12 +410,13 @@ func (m *Model) buildHedges(mk *market.Snapshot) {
 // valueHedges writes the P&L to the hedge horizon (time t years, step st)
 // of every candidate hedge per USD notional into out.
 func (s *Sim) valueHedges(sp scenario.Params, st int, t float64, out []float64) {
-	s.valueHedgesOf(sp, st, t, nil, out)
+	s.valueHedgesOf(sp, st, t, nil, nil, out)
 }
 
 // valueHedgesOf is valueHedges for the hedges listed in only (all when
-// nil); out is indexed by hedge.
-func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, out []float64) {
+// nil), with need[b] the longest maturity they read on rate block b
+// (curveNeed; nil with only nil); out is indexed by hedge.
+func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, need []float64, out []float64) {
 	m := s.m
 	x := s.x
 	for bi := range m.blocks {
@@ -426,11 +427,10 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, o
 			// Only as far along the curve as the listed hedges read (the
 			// grid runs out to the last liability cash flow); the points
 			// are computed in order, so the ones kept are the same.
-			need := curveNeed(m, only, bi)
-			if need == 0 {
+			if need[bi] == 0 {
 				continue // none of them discounts on this curve
 			}
-			n = min(n, liveIndex(hd, need)+1)
+			n = min(n, liveIndex(hd, need[bi])+1)
 		}
 		s.shockDF(hd, n, x[bl.rate], x[bl.rate+1], x[bl.rate+2])
 		// Shocked risk-free discount factors at the live grid points, and
@@ -797,6 +797,10 @@ func (s *Sim) SetProgramme(notional []float64) error {
 	if len(s.prog) > 0 && s.progVal == nil {
 		s.progVal = make([]float64, len(s.m.hedges))
 	}
+	s.progNeed = s.progNeed[:0]
+	for b := range s.m.blocks {
+		s.progNeed = append(s.progNeed, curveNeed(s.m, s.prog, b))
+	}
 	return nil
 }
 
@@ -809,7 +813,7 @@ func (s *Sim) programmeCarry(sp scenario.Params) {
 	s.h = [4]float64{1, 1, 1, 1}
 	for st, day := range m.steps {
 		t := float64(day) / DaysPerYear
-		s.valueHedgesOf(sp, st, t, s.prog, s.progVal)
+		s.valueHedgesOf(sp, st, t, s.prog, s.progNeed, s.progVal)
 		for k, j := range s.prog {
 			c := 0.0
 			if m.hedges[j].linear {
@@ -822,7 +826,7 @@ func (s *Sim) programmeCarry(sp scenario.Params) {
 
 // programmeValue is the programme's P&L at step st on the current path.
 func (s *Sim) programmeValue(sp scenario.Params, st int, t float64) float64 {
-	s.valueHedgesOf(sp, st, t, s.prog, s.progVal)
+	s.valueHedgesOf(sp, st, t, s.prog, s.progNeed, s.progVal)
 	v := 0.0
 	for k, j := range s.prog {
 		v += s.progX[k] * (s.progVal[j] - s.progCarry[st*len(s.prog)+k])
