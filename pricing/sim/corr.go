@@ -61,13 +61,8 @@ var regimes = func() [scenario.NumRegime]regimeCorr {
 	return out
 }()
 
-// corrMatrix returns the correlation matrix of factors of the given kinds in
-// a regime. In a breakdown the FX pairs decorrelate and FX's correlations
-// with the other asset classes change sign: the relationships a hedge
-// relies on fail.
-func corrMatrix(kinds []kind, r scenario.Regime, breakdown bool) *mat.SymDense {
-	n := len(kinds)
-	c := mat.NewSymDense(n, nil)
+// regimeOf is the correlations of regime r, in a breakdown if asked.
+func regimeOf(r scenario.Regime, breakdown bool) regimeCorr {
 	rc := regimes[r]
 	if breakdown {
 		rc.same[kFX] = 0
@@ -77,79 +72,160 @@ func corrMatrix(kinds []kind, r scenario.Regime, breakdown bool) *mat.SymDense {
 			}
 		}
 	}
-	for i := range n {
-		c.SetSym(i, i, 1)
-		for j := i + 1; j < n; j++ {
-			var v float64
-			if kinds[i] == kinds[j] {
-				v = rc.same[kinds[i]]
-			} else {
-				v = rc.cross[kinds[i]][kinds[j]]
-			}
-			c.SetSym(i, j, v)
-		}
-	}
-	return c
+	return rc
 }
 
-// nearestPSD returns c if it is positive definite, else the correlation
-// matrix obtained by clipping c's eigenvalues at eps and rescaling to a unit
-// diagonal (Rebonato & Jäckel 1999, "The most general methodology to create
-// a valid correlation matrix"), and whether it repaired c.
-func nearestPSD(c *mat.SymDense) (*mat.SymDense, bool, error) {
-	const eps = 1e-8
+// blockFactor correlates independent normal draws as corrMatrix (repaired
+// by nearestPSD) says, in O(d) operations per draw instead of a Cholesky
+// factor's O(d²). The matrix is block-constant: its entries depend only on
+// the kinds of the two factors. With n_k factors of kind k, within-kind
+// correlation ρ_k and cross-kind correlations ρ_kl it is
+//
+//	C = Σ_k (1-ρ_k) P_k + U M Uᵀ,
+//
+// where P_k projects onto the vectors that sum to zero over kind k's
+// factors, U's columns are the kinds' indicator vectors over √n_k, and M is
+// the K×K matrix M_kk = n_k ρ_k + 1 - ρ_k, M_kl = √(n_k n_l) ρ_kl. The two
+// parts act on orthogonal subspaces, so C's eigenvalues are 1-ρ_k (n_k-1
+// times each) and M's. A draw e ~ N(0, I) splits the same way: its
+// deviations from each kind's mean, and g_k = Σ_{i in k} e_i / √n_k, which
+// are independent standard normals. Then
+//
+//	z_i = a_k (e_i - mean_k(e)) + (L g)_k / √n_k   for factor i of kind k,
+//
+// with a_k = √(1-ρ_k) and L the Cholesky factor of M, has covariance C
+// exactly. Rebonato and Jäckel's repair (nearestPSD: clip the eigenvalues
+// at eps, rescale to a unit diagonal) keeps this form: it clips 1-ρ_k and
+// M's eigenvalues and rescales each kind by one factor s_k, so a_k becomes
+// s_k √max(1-ρ_k, eps) and M becomes S M' S (TestBlockFactorIsTheMatrix
+// checks A Aᵀ against nearestPSD(corrMatrix) for every regime).
+type blockFactor struct {
+	nk    int                    // number of kinds present
+	of    []uint8                // kind slot of each factor
+	inv   [slots]float64         // 1/n_k
+	iroot [slots]float64         // 1/√n_k
+	a     [slots]float64         // weight of the deviations from the kind's mean
+	l     [slots * slots]float64 // lower Cholesky factor of S M' S, row-major
+}
+
+// slots bounds the kinds: a power of two above numKind, so that indexing by
+// k&(slots-1) needs no bounds check.
+const slots = 8
+
+// newBlockFactor returns the factor of the correlation matrix of kinds in
+// regime r (in a breakdown if asked), and whether the matrix needed repair.
+func newBlockFactor(kinds []kind, r scenario.Regime, breakdown bool) (*blockFactor, bool, error) {
+	const eps = 1e-8 // nearestPSD's
+	rc := regimeOf(r, breakdown)
+	f := &blockFactor{of: make([]uint8, len(kinds))}
+	var slot [numKind]int
+	for k := range slot {
+		slot[k] = -1
+	}
+	var kindOf [numKind]kind
+	var n [numKind]float64
+	for i, k := range kinds {
+		if slot[k] < 0 {
+			slot[k] = f.nk
+			kindOf[f.nk] = k
+			f.nk++
+		}
+		f.of[i] = uint8(slot[k])
+		n[slot[k]]++
+	}
+	K := f.nk
+	if K == 0 {
+		return f, false, nil
+	}
+	m := mat.NewSymDense(K, nil)
+	w := make([]float64, K) // within-kind eigenvalue 1-ρ_k
+	for a := range K {
+		w[a] = 1 - rc.same[kindOf[a]]
+		m.SetSym(a, a, n[a]*rc.same[kindOf[a]]+w[a])
+		for b := a + 1; b < K; b++ {
+			m.SetSym(a, b, math.Sqrt(n[a]*n[b])*rc.cross[kindOf[a]][kindOf[b]])
+		}
+	}
 	var eig mat.EigenSym
-	if !eig.Factorize(c, true) {
-		return nil, false, fmt.Errorf("sim: eigen-decomposition of the correlation matrix failed")
+	if !eig.Factorize(m, true) {
+		return nil, false, fmt.Errorf("sim: eigen-decomposition of the kinds' correlation matrix failed")
 	}
 	vals := eig.Values(nil)
-	if vals[0] > eps { // ascending: the smallest is first
-		return c, false, nil
+	repair := vals[0] <= eps
+	for a := range K {
+		repair = repair || (n[a] >= 2 && w[a] <= eps)
 	}
-	var v mat.Dense
-	eig.VectorsTo(&v)
-	n := len(vals)
-	for i := range vals {
-		vals[i] = math.Max(vals[i], eps)
+	s := make([]float64, K)
+	for a := range K {
+		s[a] = 1
 	}
-	out := mat.NewSymDense(n, nil)
-	for i := range n {
-		for j := i; j < n; j++ {
-			s := 0.0
-			for k := range n {
-				s += v.At(i, k) * vals[k] * v.At(j, k)
+	if repair {
+		var v mat.Dense
+		eig.VectorsTo(&v)
+		for i := range vals {
+			vals[i] = math.Max(vals[i], eps)
+		}
+		clipped := mat.NewSymDense(K, nil)
+		for a := range K {
+			for b := a; b < K; b++ {
+				x := 0.0
+				for k := range K {
+					x += v.At(a, k) * vals[k] * v.At(b, k)
+				}
+				clipped.SetSym(a, b, x)
 			}
-			out.SetSym(i, j, s)
+		}
+		m = clipped
+		for a := range K {
+			w[a] = math.Max(w[a], eps)
+			s[a] = 1 / math.Sqrt(w[a]*(1-1/n[a])+m.At(a, a)/n[a])
+		}
+		for a := range K {
+			for b := a; b < K; b++ {
+				m.SetSym(a, b, m.At(a, b)*s[a]*s[b])
+			}
 		}
 	}
-	d := make([]float64, n)
-	for i := range n {
-		d[i] = 1 / math.Sqrt(out.At(i, i))
-	}
-	for i := range n {
-		for j := i; j < n; j++ {
-			out.SetSym(i, j, out.At(i, j)*d[i]*d[j])
-		}
-		out.SetSym(i, i, 1)
-	}
-	return out, true, nil
-}
-
-// cholPacked returns the lower Cholesky factor of c packed row by row
-// (row i holds columns 0..i).
-func cholPacked(c *mat.SymDense) ([]float64, error) {
 	var ch mat.Cholesky
-	if !ch.Factorize(c) {
-		return nil, fmt.Errorf("sim: correlation matrix is not positive definite after repair")
+	if !ch.Factorize(m) {
+		return nil, false, fmt.Errorf("sim: correlation matrix is not positive definite after repair")
 	}
 	var l mat.TriDense
 	ch.LTo(&l)
-	n := c.SymmetricDim()
-	out := make([]float64, 0, n*(n+1)/2)
-	for i := range n {
-		for j := 0; j <= i; j++ {
-			out = append(out, l.At(i, j))
+	for a := range K {
+		f.inv[a] = 1 / n[a]
+		f.iroot[a] = 1 / math.Sqrt(n[a])
+		f.a[a] = s[a] * math.Sqrt(w[a])
+		for b := 0; b <= a; b++ {
+			f.l[a*slots+b] = l.At(a, b)
 		}
 	}
-	return out, nil
+	return f, repair, nil
+}
+
+// apply writes to z the correlated shocks of the independent normals e
+// (len(e) = len(z) = the number of factors).
+func (f *blockFactor) apply(e, z []float64) {
+	var sum [slots]float64
+	of := f.of[:len(e)]
+	for i, k := range of {
+		sum[k&(slots-1)] += e[i]
+	}
+	var g, off [slots]float64
+	K := min(f.nk, slots)
+	for a := range K {
+		g[a] = sum[a] * f.iroot[a]
+	}
+	for a := range K {
+		y := 0.0
+		for b := 0; b <= a; b++ {
+			y += f.l[(a*slots+b)&(slots*slots-1)] * g[b]
+		}
+		off[a] = y*f.iroot[a] - f.a[a]*sum[a]*f.inv[a]
+	}
+	z = z[:len(of)]
+	for i, k := range of {
+		k &= slots - 1
+		z[i] = f.a[k]*e[i] + off[k]
+	}
 }

@@ -16,7 +16,11 @@
 // correlated by the scenario's regime (normal, stress, crisis; see corr.go),
 // with the correlation matrix repaired to the nearest positive semidefinite
 // one by eigenvalue clipping (Rebonato & Jäckel 1999) when a regime's
-// figures are not jointly consistent.
+// figures are not jointly consistent. The matrix is constant within each
+// pair of kinds, so a draw is correlated through the Cholesky factor of
+// the kinds' small matrix and each kind's deviations from its mean, in
+// O(d) rather than O(d²) operations (blockFactor: exactly the same
+// distribution).
 //
 // # Curve shocks
 //

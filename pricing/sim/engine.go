@@ -196,22 +196,18 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				}
 				regime = next
 			}
-			chol := m.chol[regime][bd]
 			for j := range d {
 				s.e[j] = rng.norm()
 			}
+			m.corr[regime][bd].apply(s.e, s.z)
 			var sh [4]float64
 			for k := range sh {
 				sh[k] = math.Sqrt(s.h[k])
 			}
 			var z2 [4]float64
 			eqDown := 0.0
-			o := 0
 			for i := range d {
-				row := chol[o : o+i+1]
-				zi := dot(row, s.e[:len(row)])
-				o += i + 1
-				s.z[i] = zi
+				zi := s.z[i]
 				c := m.class[i]
 				z2[c] += zi * zi
 				v := s.vol[i] * sh[c]
@@ -465,22 +461,4 @@ func exactPV(w, tau, e []float64, ds float64) float64 {
 		g *= q
 	}
 	return v
-}
-
-// dot is Σ a[i]·b[i] with four independent accumulators, so that the
-// additions pipeline; len(b) must equal len(a).
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }

@@ -260,7 +260,7 @@ type Model struct {
 	eqOf      [market.NumCcy]int
 	credits   []market.Rating
 	creditIdx []int                            // factor index of each credit rating factor
-	chol      [scenario.NumRegime][2][]float64 // by regime and breakdown
+	corr      [scenario.NumRegime][2]*blockFactor // by regime and breakdown
 	repaired  [scenario.NumRegime][2]bool
 	class     []int // GARCH class of each factor: 0 FX, 1 rates, 2 credit, 3 equity
 	// Per step: the diffusion variance factor of an OU log spread,
@@ -401,14 +401,11 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 	m.alts = append(m.alts, p.Alternatives...)
 	for r := range scenario.NumRegime {
 		for b := range 2 {
-			c, rep, err := nearestPSD(corrMatrix(m.kinds, r, b == 1))
+			f, rep, err := newBlockFactor(m.kinds, r, b == 1)
 			if err != nil {
 				return nil, err
 			}
-			m.repaired[r][b] = rep
-			if m.chol[r][b], err = cholPacked(c); err != nil {
-				return nil, err
-			}
+			m.corr[r][b], m.repaired[r][b] = f, rep
 		}
 	}
 	for _, k := range m.kinds {
