@@ -1,12 +1,34 @@
 package approx
 
+import "math"
+
 // ExpAll replaces every v[i] by Exp(v[i]). A caller with many independent
 // exponentials (a simulation step's asset classes) computes their
 // arguments first and exponentiates them together, so that the CPU
 // overlaps the exponentials instead of making each wait on its argument's
-// whole computation.
+// whole computation. Exp's body is written out here (the compiler would not
+// inline it): the loop keeps its constants in registers instead of paying a
+// call per element. The results are Exp's, bit for bit (TestExpAll).
 func ExpAll(v []float64) {
+	const (
+		invLn2N = expN / math.Ln2
+		ln2NHi  = 0x1.62e42p-8
+		ln2NLo  = math.Ln2/expN - ln2NHi
+		shift   = 0x1.8p52
+	)
 	for i, x := range v {
-		v[i] = Exp(x)
+		if !(x > -700 && x < 700) {
+			v[i] = math.Exp(x)
+			continue
+		}
+		z := x*invLn2N + shift
+		kd := z - shift
+		k := int64(math.Float64bits(z)) - int64(math.Float64bits(shift))
+		r := (x - kd*ln2NHi) - kd*ln2NLo
+		r2 := r * r
+		p := r + r2*(0.5+r*(1.0/6+r*(1.0/24+r*(1.0/120))))
+		j := k & (expN - 1)
+		scale := math.Float64frombits(math.Float64bits(exp2Table[j]) + uint64(k>>7)<<52)
+		v[i] = scale + scale*p
 	}
 }
