@@ -376,35 +376,57 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		// the CPU overlaps them.
 		val, kp, sp1 := s.vBuf[:len(bl.classes)], s.kBuf[:len(bl.classes)], s.sBuf[:len(bl.classes)]
 		// The credit classes' spread moves, e^(log-move) together first.
-		for ci := range bl.classes {
+		for j, ci := range bl.credit {
 			cl := &bl.classes[ci]
-			sp1[ci] = 0
-			if cl.credit >= 0 {
-				sv := sp.CreditVol * cl.amp
-				sp1[ci] = cl.amp*x[m.creditIdx[cl.credit]] - 0.5*sv*sv*m.spreadVar[st]
+			sv := sp.CreditVol * cl.amp
+			sp1[j] = cl.amp*x[m.creditIdx[cl.credit]] - 0.5*sv*sv*m.spreadVar[st]
+		}
+		approx.ExpAll(sp1[:len(bl.credit)])
+		for ci := range kp {
+			kp[ci] = 1
+		}
+		if !exact {
+			ll, ls, lc, ss, sc, cc := L*L, L*S, L*C, S*S, S*C, C*C
+			mon := [numMon]float64{L, S, C, ll, ls, lc, ss, sc, cc,
+				ll * L, ll * S, ll * C, ss * L, ls * C, cc * L, ss * S, ss * C, cc * S, cc * C, 0}
+			for ci := range row {
+				val[ci] = 0 // e^0 times v0 = 0: no value
+				if row[ci].v0 == 0 {
+					continue
+				}
+				// c·mon with four accumulators, so that the additions
+				// pipeline (written here: a call would not be inlined).
+				c := &row[ci].c
+				var s0, s1, s2, s3 float64
+				for i := 0; i < numMon; i += 4 {
+					s0 += c[i] * mon[i]
+					s1 += c[i+1] * mon[i+1]
+					s2 += c[i+2] * mon[i+2]
+					s3 += c[i+3] * mon[i+3]
+				}
+				val[ci] = (s0 + s1) + (s2 + s3)
 			}
 		}
-		approx.ExpAll(sp1)
-		for ci := range bl.classes {
+		for j, ci := range bl.credit {
 			cl := &bl.classes[ci]
-			ds, keep := 0.0, 1.0
-			if cl.credit >= 0 {
-				ds = cl.spread0 * (sp1[ci] - 1)
-				keep = 1 - (1-m.cfg.Dynamics.Recovery)*s.drMax[cl.credit]
-			}
-			kp[ci] = keep
+			ds := cl.spread0 * (sp1[j] - 1)
+			kp[ci] = 1 - (1-m.cfg.Dynamics.Recovery)*s.drMax[cl.credit]
 			if exact {
-				val[ci] = exactPV(hd.w[ci], hd.tau, s.eBuf, ds)
 				continue
 			}
-			tc := &row[ci]
-			val[ci] = 0 // e^0 times v0 = 0: no value
-			if tc.v0 != 0 {
-				k := &tc.k3
-				third := L*L*(k[0]*L+k[1]*S+k[2]*C) + S*S*(k[6]*S+k[7]*C+k[3]*L) + C*C*(k[9]*C+k[5]*L+k[8]*S) + k[4]*L*S*C
-				val[ci] = -third/6 + tc.g[0]*L + tc.g[1]*S + tc.g[2]*C +
-					0.5*(tc.h[0]*L*L+tc.h[3]*S*S+tc.h[5]*C*C) + tc.h[1]*L*S + tc.h[2]*L*C + tc.h[4]*S*C +
-					ds*(tc.gs+0.5*tc.hss*ds+tc.hsx[0]*L+tc.hsx[1]*S+tc.hsx[2]*C)
+			if pc := &row[ci]; pc.v0 != 0 {
+				val[ci] += ds * (pc.gs + pc.hss2*ds + pc.hsx[0]*L + pc.hsx[1]*S + pc.hsx[2]*C)
+			}
+		}
+		if exact {
+			j := 0
+			for ci := range bl.classes {
+				ds := 0.0
+				if j < len(bl.credit) && bl.credit[j] == ci {
+					ds = bl.classes[ci].spread0 * (sp1[j] - 1)
+					j++
+				}
+				val[ci] = exactPV(hd.w[ci], hd.tau, s.eBuf, ds)
 			}
 		}
 		if !exact {

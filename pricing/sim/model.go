@@ -246,8 +246,38 @@ type block struct {
 	fx      int // factor index of the currency's FX, -1 for USD
 	rate    int // factor index of its level factor; slope +1, curvature +2
 	classes []class
-	steps   [][]taylor    // [step][class]
+	credit  []int         // indices of the classes with a credit factor
+	steps   [][]poly      // [step][class]
 	hz      []horizonData // per horizon
+}
+
+// poly is a class's taylor expansion at a step in the form the weekly
+// revaluation evaluates: ln(V/v0) = c·mon(L, S, C) + ds·(gs + hss2·ds +
+// hsx·(L, S, C)), where mon lists the monomials of degree 1 to 3 (L, S, C;
+// LL LS LC SS SC CC; the cubes in the order of triples; then a zero) and c
+// folds in the 1/2 and -1/6 of the expansion.
+type poly struct {
+	c        [numMon]float64
+	gs, hss2 float64
+	hsx      [3]float64
+	v0       float64
+	cashPaid float64
+}
+
+// numMon is the number of monomials of degree 1 to 3 in (L, S, C), plus
+// one zero to make four accumulators of five.
+const numMon = 20
+
+// polyOf is tc (after toLog) as a poly.
+func polyOf(tc *taylor) poly {
+	p := poly{v0: tc.v0, cashPaid: tc.cashPaid, gs: tc.gs, hss2: 0.5 * tc.hss, hsx: tc.hsx}
+	p.c[0], p.c[1], p.c[2] = tc.g[0], tc.g[1], tc.g[2]
+	p.c[3], p.c[4], p.c[5] = 0.5*tc.h[0], tc.h[1], tc.h[2]
+	p.c[6], p.c[7], p.c[8] = 0.5*tc.h[3], tc.h[4], 0.5*tc.h[5]
+	for k, v := range tc.k3 {
+		p.c[9+k] = -v / 6
+	}
+	return p
 }
 
 // Model is a portfolio prepared for simulation on a market snapshot. It is
@@ -259,7 +289,7 @@ type Model struct {
 	fxOf      [market.NumCcy]int // factor index, -1 if none
 	eqOf      [market.NumCcy]int
 	credits   []market.Rating
-	creditIdx []int                            // factor index of each credit rating factor
+	creditIdx []int                               // factor index of each credit rating factor
 	corr      [scenario.NumRegime][2]*blockFactor // by regime and breakdown
 	repaired  [scenario.NumRegime][2]bool
 	class     []int // GARCH class of each factor: 0 FX, 1 rates, 2 credit, 3 equity
@@ -580,7 +610,13 @@ func (m *Model) loadings(tau float64) (float64, float64) {
 
 func (m *Model) prepareBlock(bl *block, mk *market.Snapshot) {
 	z := mk.Curves[bl.ccy]
-	bl.steps = make([][]taylor, len(m.steps))
+	bl.credit = bl.credit[:0]
+	for ci, cl := range bl.classes {
+		if cl.credit >= 0 {
+			bl.credit = append(bl.credit, ci)
+		}
+	}
+	bl.steps = make([][]poly, len(m.steps))
 	for s, day := range m.steps {
 		t := float64(day) / DaysPerYear
 		row := make([]taylor, len(bl.classes))
@@ -621,7 +657,10 @@ func (m *Model) prepareBlock(bl *block, mk *market.Snapshot) {
 			}
 			tc.toLog()
 		}
-		bl.steps[s] = row
+		bl.steps[s] = make([]poly, len(row))
+		for ci := range row {
+			bl.steps[s][ci] = polyOf(&row[ci])
+		}
 	}
 	bl.hz = make([]horizonData, len(m.steps))
 	for hi, day := range m.steps {
