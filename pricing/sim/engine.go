@@ -196,9 +196,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				}
 				regime = next
 			}
-			for j := range d {
-				s.e[j] = rng.norm()
-			}
+			rng.normAll(s.e[:d])
 			m.corr[regime][bd].apply(s.e, s.z)
 			var sh [4]float64
 			for k := range sh {

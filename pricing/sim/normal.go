@@ -44,8 +44,44 @@ func init() {
 
 // norm is a standard normal draw.
 func (g rng) norm() float64 {
-	for {
+	u := g.pcg.Uint64()
+	if x, ok := zigFast(u); ok {
+		return x
+	}
+	return g.normSlow(u)
+}
+
+// normAll fills e with standard normal draws: norm's draws in order, with
+// the ziggurat's fast path (about 99% of draws) in the loop rather than a
+// call per draw.
+func (g rng) normAll(e []float64) {
+	for i := range e {
 		u := g.pcg.Uint64()
+		if x, ok := zigFast(u); ok {
+			e[i] = x
+			continue
+		}
+		e[i] = g.normSlow(u)
+	}
+}
+
+// zigFast is the ziggurat's draw from the 64 random bits u when it falls
+// inside its layer's rectangle.
+func zigFast(u uint64) (float64, bool) {
+	j := int32(uint32(u))
+	i := (u >> 32) & 0x7F
+	x := float64(j) * float64(zigW[i])
+	aj := j
+	if aj < 0 {
+		aj = -aj
+	}
+	return x, uint32(aj) < zigK[i]
+}
+
+// normSlow finishes a draw whose bits u missed the fast path: the tail or
+// the wedge test for u, then further draws until one is accepted.
+func (g rng) normSlow(u uint64) float64 {
+	for {
 		j := int32(uint32(u))
 		i := (u >> 32) & 0x7F
 		x := float64(j) * float64(zigW[i])
@@ -73,5 +109,6 @@ func (g rng) norm() float64 {
 		if zigF[i]+float32(g.float64())*(zigF[i-1]-zigF[i]) < float32(math.Exp(-0.5*x*x)) {
 			return x
 		}
+		u = g.pcg.Uint64()
 	}
 }
