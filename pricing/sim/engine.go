@@ -202,22 +202,40 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			for k := range sh {
 				sh[k] = math.Sqrt(s.h[k])
 			}
+			// The factors move class by class (NewModel groups them so):
+			// one update formula per class, and each class's sum of squared
+			// shocks for GARCH kept in a register.
 			var z2 [4]float64
 			eqDown := 0.0
-			for i := range d {
-				zi := s.z[i]
-				c := m.class[i]
-				z2[c] += zi * zi
-				v := s.vol[i] * sh[c]
-				switch m.kinds[i] {
-				case kFX:
-					s.x[i] += -0.5*v*v*dt + v*sq*zi
-				case kEquity:
-					s.x[i] += (s.mu[i]-0.5*v*v)*dt + v*sq*zi
-					eqDown += zi
-				default:
-					s.x[i] += -s.kappa[i]*s.x[i]*dt + v*sq*zi
+			x, z, vol := s.x, s.z, s.vol
+			for c := range 4 {
+				lo, hi := m.classAt[c], m.classAt[c+1]
+				shc, acc := sh[c], 0.0
+				switch c {
+				case 0: // FX: driftless in USD terms, log-moves
+					for i := lo; i < hi; i++ {
+						zi := z[i]
+						acc += zi * zi
+						v := vol[i] * shc
+						x[i] += -0.5*v*v*dt + v*sq*zi
+					}
+				case 3: // equity: log-moves with drift
+					for i := lo; i < hi; i++ {
+						zi := z[i]
+						acc += zi * zi
+						v := vol[i] * shc
+						x[i] += (s.mu[i]-0.5*v*v)*dt + v*sq*zi
+						eqDown += zi
+					}
+				default: // curve factors and log-spreads: mean-reverting
+					for i := lo; i < hi; i++ {
+						zi := z[i]
+						acc += zi * zi
+						v := vol[i] * shc
+						x[i] += -s.kappa[i]*x[i]*dt + v*sq*zi
+					}
 				}
+				z2[c] = acc
 			}
 			// Systemic spread jumps: Poisson count by inversion.
 			if nc > 0 && dyn.JumpIntensity[regime] > 0 {

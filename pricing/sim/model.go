@@ -302,6 +302,7 @@ type Model struct {
 	trans     [][scenario.NumRegime][scenario.NumRegime]float64
 	garch     [][3]float64 // per step: α, β, γ scaled to the step's length
 	classN    [4]int       // factors per GARCH class
+	classAt   [5]int       // class c's factors are classAt[c]:classAt[c+1]
 	steps     []int        // day at the end of each step
 	hzStep    []int        // step index of each horizon
 	blocks    []block
@@ -438,8 +439,14 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 			m.corr[r][b], m.repaired[r][b] = f, rep
 		}
 	}
-	for _, k := range m.kinds {
+	for i, k := range m.kinds {
+		if i > 0 && classOf(k) < classOf(m.kinds[i-1]) {
+			return nil, fmt.Errorf("sim: internal: factors not grouped by GARCH class: %v", m.kinds)
+		}
 		m.classN[classOf(k)]++
+		for c := classOf(k) + 1; c < len(m.classAt); c++ {
+			m.classAt[c]++
+		}
 		switch k {
 		case kFX:
 			m.class = append(m.class, 0)
