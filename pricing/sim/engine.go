@@ -48,14 +48,15 @@ func resize(s []float64, n int) []float64 {
 // Sim simulates scenarios of one Model. It holds scratch buffers, so each
 // goroutine needs its own; create it with Model.NewSim.
 type Sim struct {
-	m     *Model
-	e, z  []float64
-	x     []float64 // factor values
-	vol   []float64 // base vol of each factor
-	kappa []float64 // mean-reversion speed
-	mu    []float64 // drift per year before the Itô term (equities)
-	lnAlt []float64
-	eBuf  []float64
+	m      *Model
+	e, z   []float64
+	x      []float64 // factor values
+	vol    []float64 // base vol of each factor
+	kappa  []float64 // mean-reversion speed
+	mu     []float64 // drift per year before the Itô term (equities)
+	lnAlt  []float64
+	eBuf   []float64
+	segBuf []float64 // shockDF's exponents: two per knot segment
 	// per class of a rate block: value (or Taylor exponent), survival
 	vBuf, kBuf, sBuf []float64
 	lnBuf            []float64  // value's log-moves of equities, alternatives, currencies
@@ -85,16 +86,17 @@ func (s *Sim) SkipHedgePnL() { s.noHedgePnL = true }
 // NewSim returns a simulator with its own buffers.
 func (m *Model) NewSim() *Sim {
 	d := len(m.kinds)
-	maxLive := 0
+	maxLive, maxSegs := 0, 0
 	for _, bl := range m.blocks {
 		for _, hd := range bl.hz {
 			maxLive = max(maxLive, len(hd.tau))
+			maxSegs = max(maxSegs, len(hd.starts))
 		}
 	}
 	s := &Sim{
 		m: m, e: make([]float64, d), z: make([]float64, d), x: make([]float64, d),
 		vol: make([]float64, d), kappa: make([]float64, d), mu: make([]float64, d),
-		lnAlt: make([]float64, len(m.alts)), eBuf: make([]float64, maxLive),
+		lnAlt: make([]float64, len(m.alts)), eBuf: make([]float64, maxLive), segBuf: make([]float64, 2*maxSegs),
 	}
 	maxClasses := 0
 	for _, bl := range m.blocks {
@@ -467,21 +469,35 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 }
 
 // shockDF fills s.eBuf with exp(-(L τ + S I_S(τ) + C I_C(τ))) at the
-// first n live points of hd, with one or two exponentials per knot segment.
+// first n live points of hd. The exponent is linear in τ within a knot
+// segment, so each segment needs two exponentials (its first point and its
+// ratio per grid step), all taken together (approx.ExpAll), and then a
+// geometric progression.
 func (s *Sim) shockDF(hd *horizonData, n int, L, S, C float64) {
 	m := s.m
-	prevSeg := -1
-	var e, ratio float64
-	for i, tau := range hd.tau[:n] {
+	k := len(hd.starts)
+	for k > 0 && hd.starts[k-1] >= n {
+		k--
+	}
+	buf := s.segBuf[:2*k]
+	for j, i := range hd.starts[:k] {
 		seg := hd.seg[i]
-		if seg == prevSeg {
-			e *= ratio
-		} else {
-			e = exp(-(L*tau + S*hd.is[i] + C*hd.ic[i]))
-			ratio = exp(-0.5 * (L + S*m.segSlope[seg] + C*m.segCurv[seg]))
-			prevSeg = seg
+		buf[2*j] = -(L*hd.tau[i] + S*hd.is[i] + C*hd.ic[i])
+		buf[2*j+1] = -0.5 * (L + S*m.segSlope[seg] + C*m.segCurv[seg])
+	}
+	approx.ExpAll(buf)
+	out := s.eBuf[:n]
+	for j, i := range hd.starts[:k] {
+		end := n
+		if j+1 < k {
+			end = hd.starts[j+1]
 		}
-		s.eBuf[i] = e
+		e, ratio := buf[2*j], buf[2*j+1]
+		out[i] = e
+		for i++; i < end; i++ {
+			e *= ratio
+			out[i] = e
+		}
 	}
 }
 

@@ -446,9 +446,19 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 			cum[i+1] = c
 		}
 	}
+	// Each currency's relative FX move, taken once per call however many
+	// hedges read it (the FX factors are the model's first).
+	var fxc [market.NumCcy]float64
+	var fxDone [market.NumCcy]bool
 	fxRel := func(f int) float64 {
 		if f < 0 {
 			return 1
+		}
+		if f < len(fxc) {
+			if !fxDone[f] {
+				fxc[f], fxDone[f] = exp(x[f]), true
+			}
+			return fxc[f]
 		}
 		return exp(x[f])
 	}

@@ -237,6 +237,7 @@ type horizonData struct {
 	tau    []float64   // τ of live points
 	is, ic []float64   // integrated slope and curvature loadings at τ
 	seg    []int       // knot segment of each live point
+	starts []int       // the live points where a knot segment starts (the first among them)
 	df0    []float64   // base risk-free discount factor at τ (no spread)
 	w      [][]float64 // per class: cf × base discount factor at τ
 }
@@ -691,6 +692,9 @@ func (m *Model) prepareBlock(bl *block, mk *market.Snapshot) {
 			hd.df0 = append(hd.df0, math.Exp(-z.Rate(tau)*tau))
 			hd.is = append(hd.is, is)
 			hd.ic = append(hd.ic, ic)
+			if i := len(hd.seg); i == 0 || hd.seg[i-1] != segOf(tau) {
+				hd.starts = append(hd.starts, i)
+			}
 			hd.seg = append(hd.seg, segOf(tau))
 		}
 		hd.w = make([][]float64, len(bl.classes))
