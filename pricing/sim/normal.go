@@ -85,13 +85,6 @@ func (g rng) normSlow(u uint64) float64 {
 		j := int32(uint32(u))
 		i := (u >> 32) & 0x7F
 		x := float64(j) * float64(zigW[i])
-		aj := j
-		if aj < 0 {
-			aj = -aj
-		}
-		if uint32(aj) < zigK[i] {
-			return x
-		}
 		if i == 0 {
 			// The tail beyond zigR (Marsaglia 1964).
 			for {
@@ -110,5 +103,8 @@ func (g rng) normSlow(u uint64) float64 {
 			return x
 		}
 		u = g.pcg.Uint64()
+		if x, ok := zigFast(u); ok {
+			return x
+		}
 	}
 }
