@@ -23,6 +23,7 @@ type metrics struct {
 	recommendations prometheus.Counter
 	recLatency      prometheus.Histogram
 	taskRestarts    *prometheus.CounterVec
+	leases          *prometheus.GaugeVec
 }
 
 func newMetrics(s *Server) *metrics {
@@ -50,8 +51,10 @@ func newMetrics(s *Server) *metrics {
 		Buckets: []float64{0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60}})
 	m.taskRestarts = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hedgeflow_task_restarts_total",
 		Help: "Background tasks (ingest, recalibrator) started again after they stopped with an error."}, []string{"task"})
+	m.leases = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "hedgeflow_task_lease_held",
+		Help: "1 while this process holds the lease of a task that runs in one serve process at a time (the recalibrator) and runs it; 0 while it stands by."}, []string{"task"})
 	for _, c := range []prometheus.Collector{m.started, m.completed, m.failed, m.rejected, m.partitions, m.inFlight,
-		m.duration, m.recommendations, m.recLatency, m.taskRestarts} {
+		m.duration, m.recommendations, m.recLatency, m.taskRestarts, m.leases} {
 		f(c)
 	}
 	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "hedgeflow_run_queue_length",

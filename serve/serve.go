@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"github.com/hedgeflow/hedgeflow/streams"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
 )
 
 // ErrInvalidConfig is wrapped by errors about an invalid Config.
@@ -29,6 +31,12 @@ var ErrInvalidConfig = errors.New("invalid serve configuration")
 type Task struct {
 	Name string
 	Run  func(ctx context.Context) error
+	// Lease, when set, names a lease (streams.Lease) that the task needs:
+	// of all the serve processes on one JetStream, only the one holding it
+	// runs the task; the others stand by and take over when it stops or
+	// dies. The recalibrator has one, so that several serve processes do
+	// not each recalibrate and publish the same recommendations.
+	Lease string
 }
 
 // Config configures a Server. The zero value of a field means its
@@ -69,6 +77,10 @@ type Config struct {
 	Topology streams.Topology
 	// Tasks run beside the service (ingest, recalibration).
 	Tasks []Task
+	// LeaseTTL is how long a dead process keeps the leases of its tasks
+	// (Task.Lease); default streams.LeaseTTL. Every process on the
+	// JetStream must use the same (it is the lease bucket's TTL).
+	LeaseTTL time.Duration
 	// Log receives the service's events; nil discards them.
 	Log *slog.Logger
 	// Version is the service version shown by $SRV.INFO; default "0.1.0".
@@ -113,6 +125,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: workers must be in [1, %d] (or -1 for none), got %d", ErrInvalidConfig, run.MaxWorkers, c.Workers)
 	case c.WorkerGrace < 0 || c.ShutdownGrace < 0:
 		return fmt.Errorf("%w: grace periods must not be negative", ErrInvalidConfig)
+	case c.LeaseTTL != 0 && c.LeaseTTL < 100*time.Millisecond:
+		return fmt.Errorf("%w: lease TTL must be at least 100ms, got %v", ErrInvalidConfig, c.LeaseTTL)
 	case c.Token != "" && len(c.Token) < 16:
 		return fmt.Errorf("%w: token must be at least 16 characters", ErrInvalidConfig)
 	}
@@ -144,6 +158,7 @@ type Server struct {
 
 	draining atomic.Bool
 	stopped  chan struct{} // closed when Run has finished shutting down
+	holder   string        // this process among lease holders
 }
 
 // RunSlot waits for one of the Config.Concurrency slots in which runs are
@@ -196,6 +211,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Log, nc: cfg.Conn, js: js, h: h, marketKV: mkv,
 		q: newQueue(cfg.QueueSize), slots: make(chan struct{}, cfg.Concurrency), active: map[string]*activeRun{}, stopped: make(chan struct{})}
+	host, _ := os.Hostname()
+	s.holder = fmt.Sprintf("%s pid %d %s", host, os.Getpid(), nuid.Next())
 	s.met = newMetrics(s)
 	s.dash = newDashboard(s)
 	if cfg.HTTPAddr != "" {
@@ -351,12 +368,31 @@ func (s *Server) Run(ctx context.Context) error {
 	return err
 }
 
-// runTask runs t until ctx ends, starting it again after a failure.
+// runTask runs t until ctx ends, starting it again after a failure; a
+// task with a lease only while this process holds it.
 func (s *Server) runTask(ctx context.Context, t Task) {
+	run := t.Run
+	if t.Lease != "" {
+		run = func(ctx context.Context) error {
+			kv, err := streams.EnsureLeases(ctx, s.js, s.cfg.Topology.Replicas, s.cfg.LeaseTTL)
+			if err != nil {
+				return err
+			}
+			l := &streams.Lease{KV: kv, Key: t.Lease, Holder: s.holder, Log: s.log.With("task", t.Name),
+				OnChange: func(held bool) {
+					v := 0.0
+					if held {
+						v = 1
+					}
+					s.met.leases.WithLabelValues(t.Name).Set(v)
+				}}
+			return l.Hold(ctx, func(ctx context.Context) error { return safeRun(ctx, t.Run) })
+		}
+	}
 	pause := time.Second
 	for ctx.Err() == nil {
 		started := time.Now()
-		err := safeRun(ctx, t.Run)
+		err := safeRun(ctx, run)
 		if ctx.Err() != nil {
 			return
 		}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -594,4 +595,87 @@ func TestRunSlotSharedWithTasks(t *testing.T) {
 	release()
 	release() // a second release is a no-op
 	waitStatus(t, nc, acc.RunID, statusComplete, 60*time.Second)
+}
+
+// Of two serve processes on one JetStream, only the one holding a task's
+// lease runs the task (the recalibrator's case) and reports it in
+// hedgeflow_task_lease_held; when it stops, the other takes over.
+func TestLeasedTaskRunsInOneProcess(t *testing.T) {
+	srv, nc := natsServer(t, t.TempDir())
+	defer srv.Shutdown()
+	defer nc.Close()
+	nc2, err := srv.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc2.Close()
+	var mu sync.Mutex
+	active := map[string]int{} // runs in progress per process
+	started := make(chan string, 4)
+	task := func(name string) Task {
+		return Task{Name: "recalibrator", Lease: "recalibrator", Run: func(ctx context.Context) error {
+			mu.Lock()
+			active[name]++
+			both := active["a"] > 0 && active["b"] > 0
+			mu.Unlock()
+			if both {
+				t.Error("the leased task runs in both processes")
+			}
+			started <- name
+			<-ctx.Done()
+			mu.Lock()
+			active[name]--
+			mu.Unlock()
+			return nil
+		}}
+	}
+	a := startServe(t, Config{Conn: nc, Tasks: []Task{task("a")}, LeaseTTL: time.Second})
+	b := startServe(t, Config{Conn: nc2, Tasks: []Task{task("b")}, LeaseTTL: time.Second})
+	var first string
+	select {
+	case first = <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no process runs the leased task")
+	}
+	time.Sleep(3 * time.Second) // renewals, and the other's attempts
+	select {
+	case n := <-started:
+		t.Fatalf("%s started the task too", n)
+	default:
+	}
+	held := func(s *Server) float64 {
+		mfs, err := s.met.reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == "hedgeflow_task_lease_held" {
+				for _, m := range mf.GetMetric() {
+					return m.GetGauge().GetValue()
+				}
+			}
+		}
+		return -1 // never set: the process has not held it
+	}
+	leader, standby := a, b
+	if first == "b" {
+		leader, standby = b, a
+	}
+	if held(leader.Server) != 1 || held(standby.Server) == 1 {
+		t.Fatalf("lease gauge: leader %v, standby %v", held(leader.Server), held(standby.Server))
+	}
+	if err := leader.stop(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-started:
+		if n == first {
+			t.Fatalf("%s started again after it stopped", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the standby did not take the task over after the leader stopped")
+	}
+	if held(standby.Server) != 1 {
+		t.Fatalf("the new leader's lease gauge is %v", held(standby.Server))
+	}
 }

@@ -10,6 +10,7 @@
 //	stream HEDGE_RESULTS    subjects hedge.results.<run>     one result per partition, deduplicated by Nats-Msg-Id "<run>/<partition>"
 //	KV     HEDGE_RUNS       "<run>" run state, "<run>.spec" what workers need to price it
 //	object HEDGE_BLOBS      "<run>/<partition>" path values too large for a message; reports
+//	KV     HEDGE_LEASES     "<task>" the holder of a task that runs in one process at a time (Lease), TTL 8 s
 //
 // Message ids are deterministic ("<run>/<partition>"), so a republished
 // partition or a result published twice after a redelivery is dropped by

@@ -210,7 +210,9 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err != nil {
 			return err
 		}
-		cfg.Tasks = append(cfg.Tasks, serve.Task{Name: "recalibrator", Run: r.Run})
+		// One recalibrator among the serve processes on this JetStream:
+		// the others stand by (streams.Lease).
+		cfg.Tasks = append(cfg.Tasks, serve.Task{Name: "recalibrator", Lease: "recalibrator", Run: r.Run})
 	}
 	cfg.Conn = nc
 	s, err := serve.New(ctx, cfg)
