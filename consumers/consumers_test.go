@@ -11,6 +11,7 @@ import (
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 	"github.com/hedgeflow/hedgeflow/producers"
 	"github.com/hedgeflow/hedgeflow/streams"
+	"github.com/hedgeflow/hedgeflow/streams/streamstest"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -23,25 +24,13 @@ type env struct {
 
 func newEnv(t *testing.T, topo streams.Topology) *env {
 	t.Helper()
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
+	srv := streamstest.Server(t, streams.ServerOptions{})
 	return &env{srv: srv, h: handles(t, srv, topo)}
 }
 
 func handles(t *testing.T, srv *streams.Server, topo streams.Topology) *streams.Handles {
 	t.Helper()
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, js := streamstest.Connect(t, srv)
 	h, err := streams.Ensure(context.Background(), js, topo)
 	if err != nil {
 		t.Fatal(err)

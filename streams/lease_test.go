@@ -124,30 +124,11 @@ func released(t *testing.T, kv jetstream.KeyValue) {
 // own work once it cannot renew, and the standby takes over only after the
 // key has expired, so the two never run together.
 func TestLeaseHolderDiesStandbyTakesOverAfterTTL(t *testing.T) {
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := streamstest.Server(t, streams.ServerOptions{})
+	_, js := streamstest.Connect(t, srv)
 	kv := leases(t, js)
 	// a on its own connection to the same server, closed to kill it.
-	nc2, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	js2, err := jetstream.New(nc2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	nc2, js2 := streamstest.Connect(t, srv)
 	kv2, err := js2.KeyValue(context.Background(), streams.LeaseBucket)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,14 @@ import (
 // test ends.
 func Start(t testing.TB, opts streams.ServerOptions) (*nats.Conn, jetstream.JetStream) {
 	t.Helper()
+	return Connect(t, Server(t, opts))
+}
+
+// Server starts an embedded server with opts (its store in a temporary
+// directory of the test unless opts.StoreDir is set), shut down when the
+// test ends: for a test that needs several connections to it.
+func Server(t testing.TB, opts streams.ServerOptions) *streams.Server {
+	t.Helper()
 	if opts.StoreDir == "" {
 		opts.StoreDir = t.TempDir()
 	}
@@ -24,6 +32,13 @@ func Start(t testing.TB, opts streams.ServerOptions) (*nats.Conn, jetstream.JetS
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Shutdown)
+	return srv
+}
+
+// Connect opens a connection to srv and its JetStream context; the
+// connection is closed when the test ends (or earlier by the test).
+func Connect(t testing.TB, srv *streams.Server) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
 	nc, err := srv.Connect()
 	if err != nil {
 		t.Fatal(err)
