@@ -6,23 +6,13 @@ import (
 	"time"
 
 	"github.com/hedgeflow/hedgeflow/streams"
-	"github.com/nats-io/nats.go/jetstream"
+	"github.com/hedgeflow/hedgeflow/streams/streamstest"
 )
 
 // The DAG over a real embedded nats-server: every role decides once, in
 // an order Needs allows, driven by messages and the runs bucket only.
 func TestDAGOnJetStream(t *testing.T) {
-	srv, err := streams.StartServer(streams.ServerOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown()
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	_, js := streamstest.Start(t, streams.ServerOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	h, err := streams.Ensure(ctx, js, streams.Topology{})
