@@ -112,6 +112,7 @@ type Hedge struct {
 	Delta float64
 
 	strike         [3]float64 // relative strikes
+	lnStrike       [3]float64 // FX options: ln(strike·fwd), the legs' log strikes per unit spot
 	expiry, tenor  float64    // years
 	block          int        // rate block for rates instruments
 	fx             int        // FX factor, -1 for USD
@@ -209,6 +210,15 @@ func (m *Model) buildHedges(mk *market.Snapshot) {
 		sg.Delta = gkDelta(0.95*fwd, rUSD, rf, vol, false) - gkDelta(0.85*fwd, rUSD, rf, vol, false) - gkDelta(1.07*fwd, rUSD, rf, vol, true)
 		sg.CostBps = math.Max(sg.Premium, 0)*1e4 + optionBidAsk*1e4*(p1+p2+c3) + collateral + cpCharge
 		m.hedges = append(m.hedges, sg)
+	}
+	for i := range m.hedges {
+		if h := &m.hedges[i]; h.Kind == FXPut || h.Kind == RiskReversal || h.Kind == Seagull {
+			for j, k := range h.strike {
+				if k > 0 {
+					h.lnStrike[j] = math.Log(k * h.fwd)
+				}
+			}
+		}
 	}
 	// Rates: swaps and swaptions in every currency with rate exposure.
 	for bi := range m.blocks {
@@ -662,25 +672,53 @@ func liveIndex(hd *horizonData, b float64) int {
 func fxOptionsValue(h *Hedge, rel, t, vol, rd, rf float64) float64 {
 	tau := h.expiry - t
 	f := h.fwd
-	put := func(k float64) float64 {
-		if tau <= 1e-9 {
-			return math.Max(k*f-rel, 0)
+	if tau <= 1e-9 || !(vol > 0) {
+		put := func(k float64) float64 {
+			if tau <= 1e-9 {
+				return math.Max(k*f-rel, 0)
+			}
+			return gkPut(rel, k*f, tau, rd, rf, vol)
 		}
-		return gkPut(rel, k*f, tau, rd, rf, vol)
+		call := func(k float64) float64 {
+			if tau <= 1e-9 {
+				return math.Max(rel-k*f, 0)
+			}
+			return gkCall(rel, k*f, tau, rd, rf, vol)
+		}
+		switch h.Kind {
+		case FXPut:
+			return put(h.strike[0])
+		case RiskReversal:
+			return put(h.strike[0]) - call(h.strike[1])
+		case Seagull:
+			return put(h.strike[0]) - put(h.strike[1]) - call(h.strike[2])
+		}
+		return 0
 	}
-	call := func(k float64) float64 {
-		if tau <= 1e-9 {
-			return math.Max(rel-k*f, 0)
+	// Garman-Kohlhagen for every leg, with what the legs share computed
+	// once: the log of spot (the strikes' logs are the hedge's), the
+	// discount factors and the vol to expiry.
+	v := vol * math.Sqrt(tau)
+	iv := 1 / v
+	lnS := approx.Log(rel)
+	drift := (rd-rf)*tau + 0.5*v*v
+	dd, df := exp(-rd*tau), exp(-rf*tau)
+	leg := func(j int, call bool) float64 {
+		d1 := (lnS - h.lnStrike[j] + drift) * iv
+		d2 := d1 - v
+		k := h.strike[j] * f
+		if call {
+			return rel*df*normCDF(d1) - k*dd*normCDF(d2)
 		}
-		return gkCall(rel, k*f, tau, rd, rf, vol)
+		return k*dd*normCDF(-d2) - rel*df*normCDF(-d1)
 	}
 	switch h.Kind {
 	case FXPut:
-		return put(h.strike[0])
+		return leg(0, false)
 	case RiskReversal:
-		return put(h.strike[0]) - call(h.strike[1])
+		return leg(0, false) - leg(1, true)
 	case Seagull:
-		return put(h.strike[0]) - put(h.strike[1]) - call(h.strike[2])
+		return leg(0, false) - leg(1, false) - leg(2, true)
 	}
 	return 0
 }

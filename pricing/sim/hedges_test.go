@@ -311,3 +311,56 @@ func BenchmarkCarry(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(m.Paths()*len(m.steps)), "ns/path-step")
 }
+
+// fxOptionsValue, which shares the legs' logarithm, discount factors and
+// vol, is the sum of its legs priced one by one (gkPut, gkCall) to 1e-13
+// of the notional, for every FX option structure of the sample fund, over
+// spots, times, vols and rates; and at expiry, or with no vol, their
+// intrinsic values.
+func TestFXOptionsValueIsItsLegs(t *testing.T) {
+	m := sampleModel(t, Config{})
+	n := 0
+	for i := range m.hedges {
+		h := &m.hedges[i]
+		if h.Kind != FXPut && h.Kind != RiskReversal && h.Kind != Seagull {
+			continue
+		}
+		n++
+		f := h.fwd
+		for _, rel := range []float64{0.6, 0.9, 0.97, 1, 1.04, 1.3, 2} {
+			for _, tt := range []float64{0, 0.25, 0.9, 1} {
+				for _, vol := range []float64{0, 0.05, 0.12, 0.35} {
+					rd, rf := 0.043, 0.021
+					tau := h.expiry - tt
+					put := func(k float64) float64 {
+						if tau <= 1e-9 {
+							return math.Max(k*f-rel, 0)
+						}
+						return gkPut(rel, k*f, tau, rd, rf, vol)
+					}
+					call := func(k float64) float64 {
+						if tau <= 1e-9 {
+							return math.Max(rel-k*f, 0)
+						}
+						return gkCall(rel, k*f, tau, rd, rf, vol)
+					}
+					var want float64
+					switch h.Kind {
+					case FXPut:
+						want = put(h.strike[0])
+					case RiskReversal:
+						want = put(h.strike[0]) - call(h.strike[1])
+					case Seagull:
+						want = put(h.strike[0]) - put(h.strike[1]) - call(h.strike[2])
+					}
+					if got := fxOptionsValue(h, rel, tt, vol, rd, rf); math.Abs(got-want) > 1e-13 {
+						t.Fatalf("%s rel %v t %v vol %v: %.17g, legs %.17g", h.ID, rel, tt, vol, got, want)
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("the sample fund has no FX option hedges")
+	}
+}
