@@ -276,6 +276,27 @@ func complete(ctx context.Context, o *Options, h *streams.Handles, spec streams.
 	if progs != nil {
 		rep.AddProgrammes(progs)
 		t0 := time.Now()
+		// The agents decide on JetStream (light on the CPUs) while the
+		// programme is carried on the paths (both CPUs): they read the
+		// programmes, not the carried figures.
+		type decided struct {
+			outs map[string]*agents.Output
+			err  error
+		}
+		dctx, cancelAgents := context.WithCancel(ctx)
+		defer cancelAgents()
+		agentsDone := make(chan decided, 1)
+		go func() {
+			outs, err := decideAgents(dctx, h, spec, col, rm, progs, o.Topology.Replicas, o.Reasoner)
+			agentsDone <- decided{outs, err}
+		}()
+		waited := false
+		defer func() {
+			if !waited { // an early return below: the agents stop first
+				cancelAgents()
+				<-agentsDone
+			}
+		}()
 		// Carry the recommended programme (and no programme, for a like
 		// for like comparison) on the hedge paths' weekly steps, so that
 		// hedged drawdowns and every horizon are measured.
@@ -295,12 +316,13 @@ func complete(ctx context.Context, o *Options, h *streams.Handles, spec streams.
 			return nil, fmt.Errorf("recommended programme on the hedge paths: %w", err)
 		}
 		rep.AddOnPaths(un, rec)
-		outs, err := decideAgents(ctx, h, spec, col, rm, progs, o.Topology.Replicas, o.Reasoner)
-		if err != nil {
-			o.Log.Error("agents failed", "err", err)
-			rep.AgentsError = err.Error()
+		d := <-agentsDone
+		waited = true
+		if d.err != nil {
+			o.Log.Error("agents failed", "err", d.err)
+			rep.AgentsError = d.err.Error()
 		}
-		rep.AddAgents(outs)
+		rep.AddAgents(d.outs)
 		hedgeSecs += time.Since(t0).Seconds()
 	} else if hedgeErr != nil {
 		rep.HedgingError = hedgeErr.Error()
