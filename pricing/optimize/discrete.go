@@ -20,7 +20,11 @@ import (
 //     imposed as a bound (which keeps the refit convex);
 //
 // and the convex problem is solved again with the new bounds. A pass fixes
-// at least one instrument for good, so there are at most 2M passes. The
+// at least one instrument for good, so there are at most 2M passes. When
+// a refit is infeasible the pass is undone and one dropped instrument kept
+// from then on; if that keeps more than MaxInstruments, the whole search
+// starts again dropping one instrument per pass (see gradual), at most 2M
+// passes more. The
 // refits are convex problems over subsets of the relaxed feasible set, so
 // the relaxed lower bound bounds the best programme obeying the rules and
 // the reported IntegralityGap is a true bound on the heuristic's excess.
@@ -67,7 +71,13 @@ func enforce(p *Problem, x0 []float64, f0 float64, sigma, lo0, hi0 []float64, fi
 	active := make([]int, 0, m)
 	prevLo, prevHi := make([]float64, m), make([]float64, m)
 	prevX, prevF := x, f
-	for pass := 0; pass <= 3*m+1; pass++ {
+	// gradual: the cap is met one drop per pass. Dropping many at once
+	// and backtracking by size can keep positions that do not restore
+	// feasibility until more than the cap are kept; one drop per pass
+	// makes a failed refit name the instrument it needs. Tried, from the
+	// start, when the fast way fails.
+	gradual := false
+	for pass := 0; pass <= 6*m+2; pass++ {
 		copy(prevLo, lo)
 		copy(prevHi, hi)
 		prevX, prevF = x, f
@@ -89,6 +99,9 @@ func enforce(p *Problem, x0 []float64, f0 float64, sigma, lo0, hi0 []float64, fi
 				return math.Abs(x[ja])*sigma[ja] < math.Abs(x[jb])*sigma[jb]
 			})
 			drop := len(active) - k
+			if gradual {
+				drop = 1
+			}
 			kept := active[:0]
 			for _, j := range active {
 				if drop > 0 && zeroOK(j) {
@@ -100,6 +113,14 @@ func enforce(p *Problem, x0 []float64, f0 float64, sigma, lo0, hi0 []float64, fi
 				kept = append(kept, j)
 			}
 			active = kept
+			if drop > 0 && !gradual {
+				gradual = true
+				copy(lo, lo0)
+				copy(hi, hi0)
+				clear(keep)
+				x, f = x0, f0
+				continue
+			}
 			if drop > 0 {
 				return nil, 0, fmt.Errorf("%w: more than MaxInstruments = %d instruments have bounds that exclude zero", ErrInfeasible, k)
 			}

@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -96,4 +97,68 @@ func TestProhibited(t *testing.T) {
 	if res.X[1] != 0 {
 		t.Errorf("prohibited instrument traded %v", res.X[1])
 	}
+}
+
+// Six bands, each of one cheap instrument and four dear ones, where only
+// the cheap ones fit the budget: the relaxed solution holds every
+// instrument, the cheap ones smallest. Dropping to the cap of 8 in one go
+// drops every cheap one, and a backtrack that keeps the largest dropped
+// position keeps dear ones that do not help, until more than the cap are
+// kept. enforce then drops one instrument at a time, so that a failed
+// refit names the instrument it needs: it keeps the six cheap ones and
+// meets the cap. The refit here is a stand-in for the convex solve (a
+// programme is feasible when every band still has its cheap instrument).
+func TestCardinalityBacktrackKeepsWhatRestoresFeasibility(t *testing.T) {
+	const bands, per, cap = 6, 5, 8
+	m := bands * per
+	p := &Problem{Cost: make([]float64, m), MaxInstruments: cap}
+	cheap := func(j int) bool { return j%per == 0 }
+	for b := range bands {
+		a := make([]float64, m)
+		for i := range per {
+			a[b*per+i] = 1
+		}
+		p.Constraints = append(p.Constraints, Constraint{Name: fmt.Sprint("band ", b), A: a, Lo: 1, Hi: 100})
+	}
+	lo0, hi0 := make([]float64, m), make([]float64, m)
+	x0, sigma := make([]float64, m), make([]float64, m)
+	for j := range m {
+		hi0[j] = 10
+		x0[j] = 1
+		sigma[j] = 2 + float64(j%per) + 0.01*float64(j) // dear ones larger
+		if cheap(j) {
+			sigma[j] = 0.1 + 0.01*float64(j)
+		}
+	}
+	fits := 0
+	fit := func(lo, hi []float64) ([]float64, float64, error) {
+		fits++
+		for b := range bands {
+			if hi[b*per] <= 0 {
+				return nil, 0, fmt.Errorf("%w: band %d over budget without its cheap instrument", ErrInfeasible, b)
+			}
+		}
+		x := make([]float64, m)
+		for j := range m {
+			x[j] = math.Min(math.Max(1, lo[j]), hi[j])
+		}
+		return x, 0, nil
+	}
+	x, _, err := enforce(p, x0, 0, sigma, lo0, hi0, fit)
+	if err != nil {
+		t.Fatalf("enforce: %v (after %d refits)", err, fits)
+	}
+	nz := 0
+	for j, v := range x {
+		if v != 0 {
+			nz++
+		}
+		if cheap(j) && v == 0 {
+			t.Errorf("cheap instrument %d dropped", j)
+		}
+	}
+	if nz > cap {
+		t.Errorf("%d instruments, cap %d", nz, cap)
+	}
+	t.Logf("%d instruments after %d refits", nz, fits)
 }
