@@ -672,37 +672,11 @@ func liveIndex(hd *horizonData, b float64) int {
 func fxOptionsValue(h *Hedge, rel, t, vol, rd, rf float64) float64 {
 	tau := h.expiry - t
 	f := h.fwd
-	if tau <= 1e-9 || !(vol > 0) {
-		put := func(k float64) float64 {
-			if tau <= 1e-9 {
-				return math.Max(k*f-rel, 0)
-			}
-			return gkPut(rel, k*f, tau, rd, rf, vol)
-		}
-		call := func(k float64) float64 {
-			if tau <= 1e-9 {
-				return math.Max(rel-k*f, 0)
-			}
-			return gkCall(rel, k*f, tau, rd, rf, vol)
-		}
-		switch h.Kind {
-		case FXPut:
-			return put(h.strike[0])
-		case RiskReversal:
-			return put(h.strike[0]) - call(h.strike[1])
-		case Seagull:
-			return put(h.strike[0]) - put(h.strike[1]) - call(h.strike[2])
-		}
-		return 0
-	}
 	// Garman-Kohlhagen for every leg, with what the legs share computed
 	// once: the log of spot (the strikes' logs are the hedge's), the
-	// discount factors and the vol to expiry.
-	v := vol * math.Sqrt(tau)
-	iv := 1 / v
-	lnS := approx.Log(rel)
-	drift := (rd-rf)*tau + 0.5*v*v
-	dd, df := exp(-rd*tau), exp(-rf*tau)
+	// discount factors and the vol to expiry. At expiry a leg is its
+	// intrinsic value; with no vol, gkPut and gkCall's discounted one.
+	var v, iv, lnS, drift, dd, df float64
 	leg := func(j int, call bool) float64 {
 		d1 := (lnS - h.lnStrike[j] + drift) * iv
 		d2 := d1 - v
@@ -711,6 +685,26 @@ func fxOptionsValue(h *Hedge, rel, t, vol, rd, rf float64) float64 {
 			return rel*df*normCDF(d1) - k*dd*normCDF(d2)
 		}
 		return k*dd*normCDF(-d2) - rel*df*normCDF(-d1)
+	}
+	if tau > 1e-9 && vol > 0 {
+		v = vol * math.Sqrt(tau)
+		iv = 1 / v
+		lnS = approx.Log(rel)
+		drift = (rd-rf)*tau + 0.5*v*v
+		dd, df = exp(-rd*tau), exp(-rf*tau)
+	} else {
+		leg = func(j int, call bool) float64 {
+			k := h.strike[j] * f
+			switch {
+			case tau <= 1e-9 && call:
+				return math.Max(rel-k, 0)
+			case tau <= 1e-9:
+				return math.Max(k-rel, 0)
+			case call:
+				return gkCall(rel, k, tau, rd, rf, vol)
+			}
+			return gkPut(rel, k, tau, rd, rf, vol)
+		}
 	}
 	switch h.Kind {
 	case FXPut:
