@@ -11,6 +11,8 @@
 //     Gauss(x), the exponential an option formula needs for its density.
 //   - GaussBlack: Gauss(d1) and Gauss(d2) of a Black formula with one
 //     exponential (d1² - d2² = 2 log(F/K)).
+//   - BlackPhi: Φ(d1) and Φ(d2) of a Black formula: no exponential and one
+//     division when both are central, else PhiWith over GaussBlack.
 //   - NormCDF: Φ by Zelen & Severo (Abramowitz & Stegun 26.2.17), absolute
 //     error below 7.5e-8, for the simulation engine's default draws, whose
 //     results depend on it: do not change it (nor Exp) without regenerating

@@ -212,3 +212,43 @@ func TestGaussBlack(t *testing.T) {
 		t.Errorf("underflow fallback: g2 = %v, want %v", g2, Gauss(1))
 	}
 }
+
+// TestBlackPhi: BlackPhi against the 400-bit Φ. In the central range (both
+// |d| <= 0.66291, the shared division) the error stays within the bounds
+// TestPhiULP holds Phi to (Φ is there between 0.25 and 0.75, so the
+// relative and absolute bounds are alike); outside it BlackPhi is exactly
+// PhiWith over GaussBlack.
+func TestBlackPhi(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	central, worst := 0, 0.0
+	for i := 0; i < 4000; i++ {
+		fk := math.Exp((rng.Float64()*2 - 1) * math.Log(1.5))
+		sd := 0.001 + rng.Float64()*(1.4-float64(i%2))
+		d1 := Log(fk)/sd + 0.5*sd
+		d2 := d1 - sd
+		for _, sign := range []float64{1, -1} {
+			a, b := sign*d1, sign*d2
+			n1, n2 := BlackPhi(a, b, fk)
+			if math.Abs(a) > phiThresh || math.Abs(b) > phiThresh {
+				g1, g2 := GaussBlack(a, b, fk)
+				if n1 != PhiWith(a, g1) || n2 != PhiWith(b, g2) {
+					t.Fatalf("BlackPhi(%v, %v, %v) = %v, %v: not PhiWith over GaussBlack", a, b, fk, n1, n2)
+				}
+				continue
+			}
+			central++
+			for _, c := range []struct{ x, got float64 }{{a, n1}, {b, n2}} {
+				w, _ := bigPhi(c.x).Float64()
+				e := math.Abs(c.got-w) / w
+				worst = math.Max(worst, e)
+				if e > 8e-16 {
+					t.Errorf("BlackPhi: Φ(%v) = %v, want %v (relative error %.2g)", c.x, c.got, w, e)
+				}
+			}
+		}
+	}
+	if central < 1000 {
+		t.Fatalf("only %d central pairs: the test does not exercise the shared division", central)
+	}
+	t.Logf("%d central pairs, worst relative error %.3g", central, worst)
+}

@@ -39,22 +39,29 @@ func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
 // fraction): A [F N(d1) - K N(d2)] for a payer. Forward and strike must be
 // positive.
 func (s Swaption) Black(forward, annuity, vol float64) (float64, error) {
-	if !s.valid(forward, annuity, vol) {
-		return 0, s.check(forward, annuity, vol)
-	}
-	if !(forward > 0) || !(s.Strike > 0) {
-		return 0, errorf("Black needs a positive forward and strike, got %v and %v", forward, s.Strike)
+	// Signs, then finiteness of all five at once: a sum is finite only if
+	// every term is (inputs near MaxFloat64 whose sum overflows are
+	// checked one by one)
+	if !(forward > 0 && s.Strike > 0 && s.Expiry > 0 && vol > 0 && annuity >= 0) ||
+		!(math.Abs(forward+s.Strike+s.Expiry+vol+annuity) <= math.MaxFloat64) {
+		if err := s.check(forward, annuity, vol); err != nil {
+			return 0, err
+		}
+		if !(forward > 0) || !(s.Strike > 0) {
+			return 0, errorf("Black needs a positive forward and strike, got %v and %v", forward, s.Strike)
+		}
 	}
 	sd := vol * math.Sqrt(s.Expiry)
 	isd := 1 / sd // overlaps the logarithm
 	fk := forward / s.Strike
 	d1 := approx.Log(fk)*isd + 0.5*sd
 	d2 := d1 - sd
-	g1, g2 := approx.GaussBlack(d1, d2, fk) // one exponential for both
 	if s.Payer {
-		return annuity * (forward*approx.PhiWith(d1, g1) - s.Strike*approx.PhiWith(d2, g2)), nil
+		n1, n2 := approx.BlackPhi(d1, d2, fk)
+		return annuity * (forward*n1 - s.Strike*n2), nil
 	}
-	return annuity * (s.Strike*approx.PhiWith(-d2, g2) - forward*approx.PhiWith(-d1, g1)), nil
+	n1, n2 := approx.BlackPhi(-d1, -d2, fk)
+	return annuity * (s.Strike*n2 - forward*n1), nil
 }
 
 // valid is check's verdict without its error: comparisons the compiler

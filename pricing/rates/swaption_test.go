@@ -60,8 +60,9 @@ func closeTo(got, want float64) bool {
 	return d <= 1e-17 || d <= 1e-12*math.Abs(want)
 }
 
-// TestSwaptionValid: the inlined fast check (valid) agrees with check on
-// every combination of ordinary and special inputs.
+// TestSwaptionValid: the inlined fast checks (valid, and Black's signs and
+// finite sum) agree with check on every combination of ordinary and special
+// inputs, MaxFloat64 among them (sums that overflow).
 func TestSwaptionValid(t *testing.T) {
 	vals := []float64{0.03, 0, -0.01, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, -math.MaxFloat64, 5e-324}
 	for _, k := range vals {
@@ -72,6 +73,10 @@ func TestSwaptionValid(t *testing.T) {
 						s := Swaption{Strike: k, Expiry: e, Payer: true}
 						if ok, err := s.valid(f, a, v), s.check(f, a, v); ok != (err == nil) {
 							t.Fatalf("%+v f %v a %v vol %v: valid %v, check %v", s, f, a, v, ok, err)
+						}
+						_, berr := s.Black(f, a, v)
+						if want := s.check(f, a, v) == nil && f > 0 && k > 0; (berr == nil) != want {
+							t.Fatalf("%+v f %v a %v vol %v: Black's error %v, want an error: %v", s, f, a, v, berr, !want)
 						}
 					}
 				}
