@@ -143,7 +143,7 @@ func level(md *model, ob objective, set bundleSettings, w *ipm, seed *CutPool, s
 		res.iters = it
 		md.toX(y, x)
 		cs.reset(m)
-		fx := ob.eval(x, &cs) / fs
+		fx := (ob.eval(x, &cs) + md.tradeCost(x)) / fs
 		if fx < ub {
 			ub = fx
 			copy(best, y)

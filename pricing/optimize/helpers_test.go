@@ -62,11 +62,20 @@ func ruLP(t *testing.T, p *Problem, alpha float64) (float64, []float64) {
 	// Units: notionals in 1e8 USD, losses in 1e7 USD, so that the
 	// simplex sees numbers of order one.
 	const X, L = 1e8, 1e7
-	nv := m + 1 + n + m
+	// With Holdings, trade sizes w (m) follow: w_j >= |x_j - h_j|, each
+	// costing TradeCost[j] in the objective.
+	nw := 0
+	if p.Holdings != nil {
+		nw = m
+	}
+	nv := m + 1 + n + m + nw
 	c := make([]float64, nv)
 	c[m] = 1
 	for r := 0; r < n; r++ {
 		c[m+1+r] = 1 / ((1 - alpha) * float64(n))
+	}
+	for j := 0; j < nw; j++ {
+		c[m+1+n+m+j] = p.TradeCost[j] * X / L
 	}
 	var G []float64
 	var h []float64
@@ -104,6 +113,16 @@ func ruLP(t *testing.T, p *Problem, alpha float64) (float64, []float64) {
 		g[j], g[m+1+n+j] = -1, -1
 		G = append(G, g...)
 		h = append(h, 0)
+		if nw > 0 {
+			g = row()
+			g[j], g[m+1+n+m+j] = 1, -1
+			G = append(G, g...)
+			h = append(h, p.Holdings[j]/X)
+			g = row()
+			g[j], g[m+1+n+m+j] = -1, -1
+			G = append(G, g...)
+			h = append(h, -p.Holdings[j]/X)
+		}
 	}
 	if p.hasBudget() {
 		g := row()

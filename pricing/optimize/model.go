@@ -24,13 +24,23 @@ type model struct {
 	// G y <= h and E y = f: rows normalised to unit max-norm.
 	G, h []float64
 	E, f []float64
+	// With Holdings, the variables from ny on are trade sizes: s_k >= |x_j
+	// - Holdings[j]| for j = inst[k], in units of scale[k]; every cut
+	// carries TradeCost[j]·scale[k] on s_k, and tconst is the trading cost
+	// of the fixed instruments. Then max_k cut_k(y) + tc·s, minimised, is
+	// the cutting-plane model of CVaR + T(x), exact in T.
+	p      *Problem
+	ny     int
+	tc     []float64 // per trade variable, USD per unit
+	hold   []float64 // per trade variable, Holdings[j]
+	tconst float64
 }
 
 // newModel builds the model for notional bounds lo, hi (USD, already
 // tightened by the budget).
 func newModel(p *Problem, lo, hi []float64) (*model, error) {
 	m := p.M()
-	md := &model{m: m, xfix: make([]float64, m)}
+	md := &model{m: m, xfix: make([]float64, m), p: p}
 	budget := p.hasBudget()
 	for j := 0; j < m; j++ {
 		a, b := lo[j], hi[j]
@@ -49,8 +59,26 @@ func newModel(p *Problem, lo, hi []float64) (*model, error) {
 		}
 		md.add(j, 1, sc, a/sc, b/sc)
 	}
+	md.ny = len(md.inst)
+	if p.Holdings != nil {
+		for j := 0; j < m; j++ {
+			c := p.TradeCost[j]
+			if !(c > 0) {
+				continue
+			}
+			h := p.Holdings[j]
+			if lo[j] == hi[j] {
+				md.tconst += c * math.Abs(md.xfix[j]-h)
+				continue
+			}
+			sc := math.Max(math.Abs(lo[j]-h), math.Abs(hi[j]-h))
+			md.add(j, 0, sc, 0, 1)
+			md.tc = append(md.tc, c*sc)
+			md.hold = append(md.hold, h)
+		}
+	}
 	md.n = len(md.inst)
-	n := md.n
+	n, ny := md.n, md.ny
 	row := make([]float64, n)
 	addRow := func(eq bool, rhs float64) {
 		s := normInf(row)
@@ -70,7 +98,8 @@ func newModel(p *Problem, lo, hi []float64) (*model, error) {
 	}
 	for ci, c := range p.Constraints {
 		off := dot(c.A, md.xfix)
-		for k := 0; k < n; k++ {
+		clear(row)
+		for k := 0; k < ny; k++ {
 			row[k] = c.A[md.inst[k]] * md.sign[k] * md.scale[k]
 		}
 		if normInf(row) == 0 {
@@ -87,7 +116,7 @@ func newModel(p *Problem, lo, hi []float64) (*model, error) {
 			addRow(false, c.Hi-off)
 		}
 		if !math.IsInf(c.Lo, -1) {
-			for k := 0; k < n; k++ {
+			for k := 0; k < ny; k++ {
 				row[k] = -c.A[md.inst[k]] * md.sign[k] * md.scale[k]
 			}
 			addRow(false, off-c.Lo)
@@ -96,7 +125,8 @@ func newModel(p *Problem, lo, hi []float64) (*model, error) {
 	if budget {
 		fixed := p.CostPerYear(md.xfix)
 		// Cost·|x_j| is linear in y when the variable has one sign.
-		for k := 0; k < n; k++ {
+		clear(row)
+		for k := 0; k < ny; k++ {
 			j := md.inst[k]
 			s := 1.0
 			if md.u[k] <= 0 {
@@ -108,6 +138,20 @@ func newModel(p *Problem, lo, hi []float64) (*model, error) {
 			addRow(false, p.Budget-fixed)
 		} else if fixed > p.Budget {
 			return nil, fmt.Errorf("%w: fixed notionals cost %v a year, over the budget %v", ErrInfeasible, fixed, p.Budget)
+		}
+	}
+	// Trade sizes: x_j - h_j <= s and h_j - x_j <= s.
+	for k := ny; k < n; k++ {
+		j := md.inst[k]
+		for _, sg := range []float64{1, -1} {
+			clear(row)
+			for i := 0; i < ny; i++ {
+				if md.inst[i] == j {
+					row[i] = sg * md.sign[i] * md.scale[i]
+				}
+			}
+			row[k] = -md.scale[k]
+			addRow(false, sg*(p.Holdings[j]-md.xfix[j]))
 		}
 	}
 	return md, nil
@@ -124,7 +168,7 @@ func (md *model) add(j int, sign, scale, l, u float64) {
 // toX writes x = xfix + M y.
 func (md *model) toX(y, x []float64) {
 	copy(x, md.xfix)
-	for k, v := range y {
+	for k, v := range y[:md.ny] {
 		x[md.inst[k]] += md.sign[k] * md.scale[k] * v
 	}
 }
@@ -132,11 +176,21 @@ func (md *model) toX(y, x []float64) {
 // cut maps an affine minorant c0 + gx·x in x space to c0' + gy·y in model
 // space and returns c0'.
 func (md *model) cut(c0 float64, gx, gy []float64) float64 {
-	c0 += dot(gx, md.xfix)
-	for k := range gy {
+	c0 += dot(gx, md.xfix) + md.tconst
+	for k := range gy[:md.ny] {
 		gy[k] = gx[md.inst[k]] * md.sign[k] * md.scale[k]
 	}
+	copy(gy[md.ny:], md.tc)
 	return c0
+}
+
+// tradeCost is the exact T(x) of the model's problem, the cut model's
+// trading-cost part at its best s.
+func (md *model) tradeCost(x []float64) float64 {
+	if md.p == nil || md.p.Holdings == nil {
+		return 0
+	}
+	return md.p.TradeCostOf(x)
 }
 
 // start returns a point of X: the box point closest to zero when there
@@ -197,6 +251,9 @@ func (md *model) project(w *ipm, x, y []float64) {
 		// A split long/short pair has l = 0 on both sides: clamping
 		// sends each side's part of x to the one that carries it.
 		v := (x[md.inst[k]] - md.xfix[md.inst[k]]) * md.sign[k]
+		if k >= md.ny { // a trade size: |x_j - h_j|
+			v = math.Abs(x[md.inst[k]] - md.hold[k-md.ny])
+		}
 		y0[k] = math.Min(math.Max(v/md.scale[k], md.l[k]), md.u[k])
 	}
 	p := &qp{n: n, Q: make([]float64, n*n), c: make([]float64, n), l: md.l, u: md.u, G: md.G, h: md.h, E: md.E, f: md.f}

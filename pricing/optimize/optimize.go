@@ -115,8 +115,8 @@ type Result struct {
 	// X are the notionals in USD, one per instrument.
 	X []float64
 	// Objective is the minimised objective at X: USD for the CVaR
-	// family, the variance of the funded-ratio change (a fraction
-	// squared) for Variance.
+	// family (with Holdings, CVaR + TradeCost), the variance of the
+	// funded-ratio change (a fraction squared) for Variance.
 	Objective float64
 	// LowerBound is a certified lower bound on the objective over the
 	// convex feasible set (without MinTrade and MaxInstruments), from
@@ -134,7 +134,10 @@ type Result struct {
 	IntegralityGap float64
 	// CostPerYear is Σ_j Cost[j]·|X_j|, USD per year.
 	CostPerYear float64
-	Metrics     Metrics
+	// TradeCost is the one-off cost of trading from Problem.Holdings to
+	// X, Σ_j TradeCost[j]·|X_j - Holdings[j]| in USD; 0 without Holdings.
+	TradeCost float64
+	Metrics   Metrics
 	// Iterations counts cutting-plane iterations (CVaR family) or
 	// interior-point iterations (Variance), over all solves.
 	Iterations int
@@ -448,6 +451,7 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 	res.Iterations = iters
 	res.Pool = pool
 	res.CostPerYear = p.CostPerYear(res.X)
+	res.TradeCost = p.TradeCostOf(res.X)
 	res.Metrics = sm.metrics(res.X, med, set.TailShare)
 	return res, convErr
 }

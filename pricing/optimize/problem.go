@@ -77,6 +77,17 @@ type Problem struct {
 	// counterparty lines). Zero means no cap.
 	MaxInstruments int
 
+	// Holdings[j], when not nil, is the notional of instrument j held
+	// today (USD), and TradeCost[j] the one-off cost in USD of trading
+	// one USD of notional (the bid-ask). Moving from Holdings to x costs
+	// T(x) = Σ_j TradeCost[j]·|x_j - Holdings[j]|, paid now: it adds to
+	// every row's loss, so the CVaR-family objectives minimise
+	// CVaR + T(x) (CVaR is translation invariant), and a rebalance trades
+	// only where the risk it removes is worth the bid-ask. Both nil means
+	// no trading cost; Holdings needs TradeCost and the reverse. The
+	// Variance objective (a funded-ratio variance, not USD) refuses them.
+	Holdings, TradeCost []float64
+
 	// FRBase[r] is the change of the funded ratio (a fraction, positive =
 	// improvement) of row r without hedges, and FRPnL the N×M row-major
 	// change per USD of notional; the hedged change is
@@ -196,6 +207,28 @@ func (p *Problem) validate(needLoss, needFR bool) error {
 			return fmt.Errorf("%w: Lower[%d] = %v > Upper[%d] = %v", ErrInfeasible, j, lo, j, hi)
 		}
 	}
+	if (p.Holdings == nil) != (p.TradeCost == nil) {
+		return invalid("Holdings and TradeCost go together: got %d holdings and %d trade costs", len(p.Holdings), len(p.TradeCost))
+	}
+	if p.Holdings != nil {
+		if needFR {
+			return invalid("Holdings and TradeCost: the Variance objective (a funded-ratio variance) cannot charge a trading cost in USD; use a CVaR-family objective")
+		}
+		if len(p.Holdings) != m || len(p.TradeCost) != m {
+			return invalid("Holdings has %d entries and TradeCost %d, want len(Cost) = %d", len(p.Holdings), len(p.TradeCost), m)
+		}
+		if err := checkFinite("Holdings", p.Holdings); err != nil {
+			return err
+		}
+		if err := checkFinite("TradeCost", p.TradeCost); err != nil {
+			return err
+		}
+		for j, c := range p.TradeCost {
+			if c < 0 {
+				return invalid("TradeCost[%d] = %v is negative", j, c)
+			}
+		}
+	}
 	if math.IsNaN(p.Budget) || p.Budget < 0 {
 		return invalid("Budget = %v, want >= 0 (0 means no budget)", p.Budget)
 	}
@@ -262,6 +295,16 @@ func (p *Problem) CostPerYear(x []float64) float64 {
 	c := 0.0
 	for j, v := range x {
 		c += p.Cost[j] * math.Abs(v)
+	}
+	return c
+}
+
+// TradeCostOf returns T(x) = Σ_j TradeCost[j]·|x_j - Holdings[j]|, the
+// one-off cost in USD of trading from Holdings to x; 0 without Holdings.
+func (p *Problem) TradeCostOf(x []float64) float64 {
+	c := 0.0
+	for j, h := range p.Holdings {
+		c += p.TradeCost[j] * math.Abs(x[j]-h)
 	}
 	return c
 }

@@ -1,0 +1,149 @@
+package optimize
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// withHoldings gives p holdings within its bounds and trade costs of
+// between cmin and cmax per USD traded.
+func withHoldings(p *Problem, seed uint64, cmin, cmax float64) {
+	rng := rand.New(rand.NewPCG(seed, 99))
+	m := p.M()
+	p.Holdings = make([]float64, m)
+	p.TradeCost = make([]float64, m)
+	for j := range m {
+		p.Holdings[j] = (rng.Float64()*2 - 1) * 3e8
+		p.TradeCost[j] = cmin + (cmax-cmin)*rng.Float64()
+	}
+}
+
+// CVaR + T(x) from the level bundle method agrees with gonum's simplex on
+// the Rockafellar-Uryasev LP with trade sizes w_j >= |x_j - h_j| (an
+// independent formulation), with budgets and constraints, for trading
+// costs from 10 bp to 5% of the notional traded; the lower bound stays
+// below the LP optimum, and Result.TradeCost is T at X.
+func TestTradeCostMatchesSimplex(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		p := randProblem(seed, 4, 15, 3)
+		switch seed % 3 {
+		case 1:
+			p.Budget = 1.2e6
+		case 2:
+			p.Constraints = []Constraint{{Name: "group", A: []float64{1, 1, 0}, Lo: 1e8, Hi: 2e8}}
+		}
+		cmax := 0.001
+		if seed%2 == 0 {
+			cmax = 0.05
+		}
+		withHoldings(p, seed, cmax/10, cmax)
+		if p.hasBudget() { // holdings the budget allows
+			for j := range p.Holdings {
+				p.Holdings[j] *= 0.1
+			}
+		}
+		want, xl := ruLP(t, p, 0.95)
+		got, err := CVaR(p, &Settings{Tol: 1e-9})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		scale := 3e7
+		if !close(got.Objective, want, 1e-6*scale, 0) {
+			t.Errorf("seed %d: CVaR + T = %v, simplex %v (diff %.3g; x %v, simplex x %v)", seed, got.Objective, want, got.Objective-want, got.X, xl)
+		}
+		if got.LowerBound > want+1e-6*scale {
+			t.Errorf("seed %d: lower bound %v above the LP optimum %v", seed, got.LowerBound, want)
+		}
+		if tc := p.TradeCostOf(got.X); got.TradeCost != tc || !(tc > 0) {
+			t.Errorf("seed %d: Result.TradeCost %v, T(X) %v", seed, got.TradeCost, tc)
+		}
+		noHold := *p
+		noHold.Holdings, noHold.TradeCost = nil, nil
+		free, err := CVaR(&noHold, &Settings{Tol: 1e-9})
+		if err != nil {
+			t.Fatalf("seed %d without holdings: %v", seed, err)
+		}
+		// Trading costs can only raise the optimum, and the programme
+		// with them must not trade more.
+		if got.Objective < free.Objective-1e-6*scale {
+			t.Errorf("seed %d: with trading costs %v, below the optimum without %v", seed, got.Objective, free.Objective)
+		}
+		if tf := p.TradeCostOf(free.X); got.TradeCost > tf*(1+1e-9)+1e-6*scale {
+			t.Errorf("seed %d: trades at cost %v, more than the programme chosen without trading costs (%v)", seed, got.TradeCost, tf)
+		}
+	}
+}
+
+// Two instruments with the same P&L (a duration hedge in two tenors that
+// the rows cannot tell apart): without trading costs any split of the
+// hedge is optimal; with the hedge held in the first and a bid-ask on
+// both, the optimiser keeps it where it is and trades nothing, also under
+// the cardinality heuristic.
+func TestTradeCostKeepsAnEquivalentHedge(t *testing.T) {
+	base := randProblem(3, 5, 40, 1)
+	base.Lower[0], base.Upper[0] = -5e10, 5e10 // an optimum inside the bounds
+	n := len(base.Base)
+	p := &Problem{Base: base.Base, Scenario: base.Scenario, PnL: make([]float64, 2*n),
+		Cost: []float64{0.001, 0.001}, Lower: []float64{-5e10, -5e10}, Upper: []float64{5e10, 5e10}}
+	for r := range n {
+		p.PnL[2*r], p.PnL[2*r+1] = base.PnL[r], base.PnL[r]
+	}
+	one := *base
+	opt, err := CVaR(&one, &Settings{Tol: 1e-10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := opt.X[0]
+	if !(math.Abs(h) > 1e7) || math.Abs(h) > 4e10 {
+		t.Fatalf("the one-instrument optimum %v hedges nothing or sits at a bound: no test", h)
+	}
+	p.Holdings = []float64{h, 0}
+	p.TradeCost = []float64{0.0004, 0.0004}
+	for _, cap := range []int{0, 1} {
+		p.MaxInstruments, p.MinTrade = cap, 1e6*float64(cap)
+		got, err := CVaR(p, &Settings{Tol: 1e-10})
+		if err != nil {
+			t.Fatalf("cap %d: %v", cap, err)
+		}
+		if d := math.Abs(got.X[0] - h); d > 1e-6*math.Abs(h) || math.Abs(got.X[1]) > 1e-6*math.Abs(h) {
+			t.Errorf("cap %d: x = %v, want the holdings [%v 0] kept", cap, got.X, h)
+		}
+		if got.TradeCost > 1e-6*math.Abs(h)*0.0004*2 {
+			t.Errorf("cap %d: trades at a cost of %v", cap, got.TradeCost)
+		}
+		if !close(got.Objective, opt.Objective, 1e-6*3e7, 0) {
+			t.Errorf("cap %d: objective %v, the held hedge's CVaR %v", cap, got.Objective, opt.Objective)
+		}
+	}
+}
+
+func TestTradeCostInvalid(t *testing.T) {
+	for name, c := range map[string]struct {
+		hold, cost []float64
+		want       string
+	}{
+		"holdings alone": {[]float64{0, 0, 0}, nil, "go together"},
+		"cost alone":     {nil, []float64{0, 0, 0}, "go together"},
+		"short":          {[]float64{0, 0}, []float64{0, 0}, "Holdings has 2 entries"},
+		"NaN holding":    {[]float64{0, math.NaN(), 0}, []float64{0, 0, 0}, "Holdings[1]"},
+		"negative cost":  {[]float64{0, 0, 0}, []float64{0, -1e-4, 0}, "TradeCost[1]"},
+		"infinite cost":  {[]float64{0, 0, 0}, []float64{0, 0, math.Inf(1)}, "TradeCost[2]"},
+	} {
+		p := randProblem(1, 2, 10, 3)
+		p.Holdings, p.TradeCost = c.hold, c.cost
+		_, err := CVaR(p, nil)
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want ErrInvalid naming %q", name, err, c.want)
+		}
+	}
+	p := randProblem(1, 2, 10, 3)
+	withHoldings(p, 1, 1e-4, 1e-3)
+	p.FRBase = make([]float64, len(p.Base))
+	p.FRPnL = make([]float64, len(p.PnL))
+	if _, err := Variance(p, nil); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "Variance") {
+		t.Errorf("Variance with holdings: %v, want ErrInvalid", err)
+	}
+}
