@@ -26,11 +26,13 @@ type model struct {
 	E, f []float64
 	// With Holdings, the variables from ny on are trade sizes: s_k >= |x_j
 	// - Holdings[j]| for j = inst[k], in units of scale[k]; every cut
-	// carries TradeCost[j]·scale[k] on s_k, and tconst is the trading cost
-	// of the fixed instruments. Then max_k cut_k(y) + tc·s, minimised, is
-	// the cutting-plane model of CVaR + T(x), exact in T.
+	// carries TradeCost[j]·scale[k] on s_k, the linear trading costs lin,
+	// and tconst, the constant part (the fixed instruments' cost among
+	// it). Then max_k cut_k(y) + lin·y + tc·s, minimised, is the
+	// cutting-plane model of CVaR + T(x), exact in T.
 	p      *Problem
 	ny     int
+	lin    []float64 // per variable below ny: linear trading cost, USD per unit
 	tc     []float64 // per trade variable, USD per unit
 	hold   []float64 // per trade variable, Holdings[j]
 	tconst float64
@@ -61,6 +63,16 @@ func newModel(p *Problem, lo, hi []float64) (*model, error) {
 	}
 	md.ny = len(md.inst)
 	if p.Holdings != nil {
+		// An instrument's trading cost is linear in its variables when
+		// the holding is at or beyond a bound (x - h keeps one sign), or
+		// at zero with a long/short split (|x| = scale⁺y⁺ + scale⁻y⁻):
+		// then it goes into every cut as a gradient (lin), without a
+		// variable; only the others, mostly instruments held, need s.
+		md.lin = make([]float64, md.ny)
+		vars := make([][]int, m)
+		for k := 0; k < md.ny; k++ {
+			vars[md.inst[k]] = append(vars[md.inst[k]], k)
+		}
 		for j := 0; j < m; j++ {
 			c := p.TradeCost[j]
 			if !(c > 0) {
@@ -69,6 +81,18 @@ func newModel(p *Problem, lo, hi []float64) (*model, error) {
 			h := p.Holdings[j]
 			if lo[j] == hi[j] {
 				md.tconst += c * math.Abs(md.xfix[j]-h)
+				continue
+			}
+			if v := vars[j]; len(v) == 1 && (h <= lo[j] || h >= hi[j]) {
+				k, sg := v[0], 1.0
+				if h >= hi[j] {
+					sg = -1
+				}
+				md.lin[k] = sg * c * md.sign[k] * md.scale[k]
+				md.tconst -= sg * c * h
+				continue
+			} else if len(v) == 2 && h == 0 {
+				md.lin[v[0]], md.lin[v[1]] = c*md.scale[v[0]], c*md.scale[v[1]]
 				continue
 			}
 			sc := math.Max(math.Abs(lo[j]-h), math.Abs(hi[j]-h))
@@ -179,6 +203,9 @@ func (md *model) cut(c0 float64, gx, gy []float64) float64 {
 	c0 += dot(gx, md.xfix) + md.tconst
 	for k := range gy[:md.ny] {
 		gy[k] = gx[md.inst[k]] * md.sign[k] * md.scale[k]
+	}
+	for k, v := range md.lin {
+		gy[k] += v
 	}
 	copy(gy[md.ny:], md.tc)
 	return c0

@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"errors"
+	"fmt"
 	"math"
 )
 
@@ -477,4 +478,78 @@ func pnlScale(a []float64, m int, shift []float64) []float64 {
 		s[j] = math.Sqrt(s[j] / float64(max(n, 1)))
 	}
 	return s
+}
+
+// Repair returns the notionals nearest to p.Holdings in trading cost that
+// meet the bounds, the linear constraints and the budget: the least
+// T(x) = Σ_j TradeCost[j]·|x_j - Holdings[j]| over the convex feasible set,
+// an LP. It trims a held programme to today's limits (position limits,
+// hedge-ratio bands and the budget move with the market) at the least
+// bid-ask; an instrument without a trading cost is charged a hundredth of
+// a basis point, so that it too moves only if it must. It trims with the
+// instruments held when it can, and adds others only when they cannot
+// (a currency whose exposure became material, say). MinTrade and
+// MaxInstruments are not imposed: check the answer with Violation.
+func Repair(p *Problem) ([]float64, error) {
+	if err := p.validate(true, false); err != nil {
+		return nil, err
+	}
+	if p.Holdings == nil {
+		return nil, invalid("Repair needs Holdings and TradeCost")
+	}
+	q := *p
+	q.Lower, q.Upper = make([]float64, p.M()), make([]float64, p.M())
+	for j, h := range p.Holdings {
+		if h != 0 {
+			q.Lower[j], q.Upper[j] = p.lower(j), p.upper(j)
+		}
+	}
+	if x, err := repair(&q); err == nil {
+		return x, nil
+	}
+	return repair(p)
+}
+
+func repair(p *Problem) ([]float64, error) {
+	q := *p
+	q.TradeCost = make([]float64, p.M())
+	for j, c := range p.TradeCost {
+		q.TradeCost[j] = math.Max(c, 1e-6)
+	}
+	m := q.M()
+	lo, hi := make([]float64, m), make([]float64, m)
+	for j := range m {
+		lo[j], hi[j] = q.effBounds(j)
+	}
+	md, err := newModel(&q, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	x := make([]float64, m)
+	n := md.n
+	if n == 0 {
+		md.toX(nil, x)
+		return x, nil
+	}
+	lp := &qp{n: n, c: make([]float64, n), l: md.l, u: md.u, G: md.G, h: md.h, E: md.E, f: md.f}
+	copy(lp.c, md.lin)
+	copy(lp.c[md.ny:], md.tc)
+	if s := normInf(lp.c); s > 0 {
+		for k := range lp.c {
+			lp.c[k] /= s
+		}
+	}
+	var w ipm
+	if err := w.solve(lp, 1e-10, 200); err != nil {
+		return nil, fmt.Errorf("%w: no programme meets the bounds, constraints and budget near the holdings: %v", ErrInfeasible, err)
+	}
+	md.toX(w.y[:n], x)
+	// The interior point stops a hair from the vertex: what it left of a
+	// trade of nothing is nothing.
+	for j := range x {
+		if math.Abs(x[j]-p.Holdings[j]) <= 1e-7*math.Max(hi[j]-lo[j], math.Abs(p.Holdings[j])) {
+			x[j] = p.Holdings[j]
+		}
+	}
+	return x, nil
 }

@@ -308,3 +308,60 @@ func (p *Problem) TradeCostOf(x []float64) float64 {
 	}
 	return c
 }
+
+// Violation says why x does not meet the problem's rules, "" when it does:
+// the bounds and the budget-tightened bounds, the linear constraints, the
+// budget, the minimum trade size and the cardinality cap, each within a
+// relative tolerance tol of its scale (1e-9 is a solver's precision; a
+// held programme checked against today's limits may want more). It names
+// the first rule broken and by how much.
+func (p *Problem) Violation(x []float64, tol float64) string {
+	if len(x) != p.M() {
+		return fmt.Sprintf("%d notionals for %d instruments", len(x), p.M())
+	}
+	nz := 0
+	for j, v := range x {
+		if !finite(v) {
+			return fmt.Sprintf("instrument %d has notional %v", j, v)
+		}
+		lo, hi := p.lower(j), p.upper(j)
+		s := tol * math.Max(1, math.Max(math.Abs(lo), math.Abs(hi)))
+		if math.IsInf(s, 0) {
+			s = tol * math.Max(1, math.Abs(v))
+		}
+		if v < lo-s || v > hi+s {
+			return fmt.Sprintf("instrument %d: notional %.6g outside its bounds [%.6g, %.6g]", j, v, lo, hi)
+		}
+		if v != 0 {
+			nz++
+			if math.Abs(v) < p.MinTrade*(1-tol) {
+				return fmt.Sprintf("instrument %d: notional %.6g under the minimum trade %.6g", j, v, p.MinTrade)
+			}
+		}
+	}
+	if p.MaxInstruments > 0 && nz > p.MaxInstruments {
+		return fmt.Sprintf("%d instruments, more than MaxInstruments = %d", nz, p.MaxInstruments)
+	}
+	if p.hasBudget() {
+		if c := p.CostPerYear(x); c > p.Budget*(1+tol) {
+			return fmt.Sprintf("costs %.6g a year, over the budget %.6g", c, p.Budget)
+		}
+	}
+	for _, c := range p.Constraints {
+		v := dot(c.A, x)
+		s := 0.0
+		for j, a := range c.A {
+			s += math.Abs(a * x[j])
+		}
+		for _, b := range []float64{c.Lo, c.Hi} {
+			if finite(b) {
+				s = math.Max(s, math.Abs(b))
+			}
+		}
+		s *= tol
+		if v < c.Lo-s || v > c.Hi+s {
+			return fmt.Sprintf("constraint %s = %.6g outside [%.6g, %.6g]", c.Name, v, c.Lo, c.Hi)
+		}
+	}
+	return ""
+}

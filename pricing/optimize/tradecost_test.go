@@ -45,6 +45,19 @@ func TestTradeCostMatchesSimplex(t *testing.T) {
 				p.Holdings[j] *= 0.1
 			}
 		}
+		// Costs linear in the model's variables: nothing held (a
+		// long/short split under a budget), or a holding beyond the bounds
+		// (the exposure shrank).
+		switch seed % 4 {
+		case 1:
+			p.Holdings[0] = 0
+		case 3: // nothing held: the cost of building the programme
+			p.Budget = 1.2e6
+			clear(p.Holdings)
+		case 2:
+			_, hi := p.effBounds(1)
+			p.Holdings[1] = hi + 1e8
+		}
 		want, xl := ruLP(t, p, 0.95)
 		got, err := CVaR(p, &Settings{Tol: 1e-9})
 		if err != nil {
@@ -145,5 +158,106 @@ func TestTradeCostInvalid(t *testing.T) {
 	p.FRPnL = make([]float64, len(p.PnL))
 	if _, err := Variance(p, nil); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "Variance") {
 		t.Errorf("Variance with holdings: %v, want ErrInvalid", err)
+	}
+}
+
+// Violation accepts a solver's answer and names each rule a programme
+// breaks.
+func TestViolation(t *testing.T) {
+	p := randProblem(2, 3, 10, 3)
+	p.Budget = 1.2e6
+	p.MinTrade = 1e6
+	p.MaxInstruments = 2
+	p.Constraints = []Constraint{{Name: "group", A: []float64{1, 1, 0}, Lo: 1e7, Hi: math.Inf(1)}}
+	res, err := CVaR(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := p.Violation(res.X, 1e-7); v != "" {
+		t.Fatalf("the optimum %v breaks: %s", res.X, v)
+	}
+	for name, c := range map[string]struct {
+		x    []float64
+		want string
+	}{
+		"bound":  {[]float64{6e8, 0, 0}, "outside its bounds"},
+		"min":    {[]float64{2e7, 5e5, 0}, "minimum trade"},
+		"cap":    {[]float64{2e7, 2e7, 2e7}, "MaxInstruments"},
+		"budget": {[]float64{4e8, 4e8, 0}, "budget"},
+		"group":  {[]float64{5e6, 0, 0}, "constraint group"},
+		"NaN":    {[]float64{math.NaN(), 0, 0}, "NaN"},
+		"length": {[]float64{0}, "1 notionals"},
+	} {
+		if v := p.Violation(c.x, 1e-9); !strings.Contains(v, c.want) {
+			t.Errorf("%s: %q, want it to name %q", name, v, c.want)
+		}
+	}
+}
+
+// Repair trims holdings that break a limit, a band and the budget at the
+// least trading cost, and leaves holdings that meet them alone.
+func TestRepair(t *testing.T) {
+	p := randProblem(4, 2, 10, 3)
+	p.TradeCost = []float64{0.0002, 0.0005, 0.001}
+	p.Holdings = []float64{1e8, -2e8, 3e8}
+	x, err := Repair(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range x {
+		if x[j] != p.Holdings[j] {
+			t.Errorf("holdings inside every limit moved: %v -> %v", p.Holdings, x)
+		}
+	}
+	p.Holdings = []float64{6e8, -2e8, 3e8} // over instrument 0's limit of 5e8
+	p.Constraints = []Constraint{{Name: "band", A: []float64{1, 1, 0}, Lo: 1e8, Hi: 2e8}}
+	p.Budget = 2.2e6
+	if p.Violation(p.Holdings, 1e-9) == "" {
+		t.Fatal("the holdings break nothing: no test")
+	}
+	x, err = Repair(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := p.Violation(x, 1e-7); v != "" {
+		t.Fatalf("repaired %v breaks: %s", x, v)
+	}
+	// No feasible point of a grid trims for less: instrument 0 on a
+	// 2.5m grid, instrument 1 held or at either edge of the band, and
+	// instrument 2 held or as repaired.
+	best := math.Inf(1)
+	for a := -5e8; a <= 5e8; a += 2.5e6 {
+		for _, b := range []float64{1e8 - a, 2e8 - a, p.Holdings[1]} {
+			for _, c := range []float64{p.Holdings[2], x[2]} {
+				y := []float64{a, b, c}
+				if p.Violation(y, 1e-9) == "" {
+					best = math.Min(best, p.TradeCostOf(y))
+				}
+			}
+		}
+	}
+	t.Logf("holdings %v repaired to %v at %.0f; best grid point %.0f", p.Holdings, x, p.TradeCostOf(x), best)
+	if got := p.TradeCostOf(x); got > best*(1+1e-6)+1 {
+		t.Errorf("repair costs %v, a grid point %v", got, best)
+	}
+}
+
+// Repair trims with the instruments held, and adds one only when the held
+// ones cannot meet the rules.
+func TestRepairUsesWhatIsHeld(t *testing.T) {
+	p := randProblem(4, 2, 10, 3)
+	p.TradeCost = []float64{0.0005, 0.0001, 0.001} // instrument 1 the cheapest to trade
+	p.Constraints = []Constraint{{Name: "band", A: []float64{1, 1, 0}, Lo: 1e8, Hi: 2e8}}
+	p.Holdings = []float64{3e8, 0, 1e8}
+	x, err := Repair(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x[1] != 0 || math.Abs(x[0]-2e8) > 1 || x[2] != 1e8 {
+		t.Errorf("repaired %v, want instrument 0 trimmed to the band's 2e8 and nothing added", x)
+	}
+	p.Constraints = append(p.Constraints, Constraint{Name: "needs 1", A: []float64{0, 1, 0}, Lo: 5e7, Hi: math.Inf(1)})
+	if x, err = Repair(p); err != nil || x[1] < 5e7*(1-1e-9) || p.Violation(x, 1e-7) != "" {
+		t.Errorf("repaired %v (%v), want instrument 1 added to meet its floor", x, err)
 	}
 }
