@@ -30,6 +30,22 @@ type Policy struct {
 	RobustCapture  float64  // share of the robust tail saving the recommendation must capture; default 0.80
 	MaterialityPct float64  // FX exposures below this share of assets are not ratio-bound; default 2%
 	Objective      string   // "cvar" (default) or "variance"
+	// Holdings, when not nil, are the hedges held today: USD notional by
+	// hedge id. The optimiser then charges each hedge's bid-ask
+	// (sim.Hedge.TradeCostBps) on the notional traded away from them, so
+	// that a recalibration keeps what still does the job instead of
+	// switching to a near-equivalent hedge. An empty map means nothing is
+	// held (building the programme costs its bid-ask too). CVaR objective
+	// only.
+	Holdings map[string]float64
+	// RebalanceMin applies with Holdings: the held programme stays the
+	// recommendation while it meets the policy (limits, budget, FX hedge
+	// ratios, lines, tail capture, lower funding-ratio vol) unless the
+	// best programme improves on it, at the recommendation's frontier
+	// weight and net of its trading cost, by more than this share of the
+	// held programme's objective. The improvement a fresh sample promises
+	// is partly the sample's noise; default 0.01 (1%).
+	RebalanceMin float64
 }
 
 func (p *Policy) setDefaults() {
@@ -44,6 +60,7 @@ func (p *Policy) setDefaults() {
 	def(&p.MinTradeUSD, 10e6)
 	def(&p.RobustCapture, 0.80)
 	def(&p.MaterialityPct, 0.02)
+	def(&p.RebalanceMin, 0.01)
 	if p.MaxLines == 0 {
 		p.MaxLines = 12
 	}
@@ -71,6 +88,15 @@ func (p *Policy) validate() error {
 		return fmt.Errorf("%w: robust_capture must be in (0, 1], got %v", ErrInvalid, p.RobustCapture)
 	case p.Objective != "cvar" && p.Objective != "variance":
 		return fmt.Errorf("%w: objective must be cvar or variance, got %q", ErrInvalid, p.Objective)
+	case !(p.RebalanceMin >= 0 && p.RebalanceMin < 1):
+		return fmt.Errorf("%w: rebalance_min must be in [0, 1), got %v", ErrInvalid, p.RebalanceMin)
+	case p.Holdings != nil && p.Objective != "cvar":
+		return fmt.Errorf("%w: holdings (a trading cost in USD) need the cvar objective, got %q", ErrInvalid, p.Objective)
+	}
+	for id, v := range p.Holdings {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: holdings: %s has notional %v", ErrInvalid, id, v)
+		}
 	}
 	return nil
 }
@@ -89,16 +115,19 @@ type Position struct {
 
 // Programme is a set of hedges with its figures.
 type Programme struct {
-	Name      string       `json:"name"`
-	Lambda    float64      `json:"lambda"` // frontier weight on the worst case
-	Method    string       `json:"method"`
-	Hedges    []Position   `json:"hedges"`
-	CostBps   float64      `json:"cost_bps"`
-	CostUSD   float64      `json:"cost_usd_per_year"`
-	Metrics   risk.Metrics `json:"-"` // pooled over the hedge paths, one year
-	Optimiser optimize.Metrics
-	Gap       float64 `json:"duality_gap"`
-	IntGap    float64 `json:"integrality_gap"`
+	Name    string     `json:"name"`
+	Lambda  float64    `json:"lambda"` // frontier weight on the worst case
+	Method  string     `json:"method"`
+	Hedges  []Position `json:"hedges"`
+	CostBps float64    `json:"cost_bps"`
+	CostUSD float64    `json:"cost_usd_per_year"`
+	// TradeCostUSD is the bid-ask of trading from Policy.Holdings to this
+	// programme, paid once; 0 without holdings.
+	TradeCostUSD float64      `json:"trade_cost_usd,omitempty"`
+	Metrics      risk.Metrics `json:"-"` // pooled over the hedge paths, one year
+	Optimiser    optimize.Metrics
+	Gap          float64 `json:"duality_gap"`
+	IntGap       float64 `json:"integrality_gap"`
 	// ByScenario holds the programme's one-year metrics per scenario on
 	// the hedge paths.
 	ByScenario []risk.Metrics `json:"-"`
@@ -121,6 +150,10 @@ type Programmes struct {
 	// PartialFrontier is set when a re-optimisation solved the frontier
 	// only up to the recommended point (Reoptimise).
 	PartialFrontier bool
+	// With Policy.Holdings: Kept is set when the recommendation is the
+	// held programme, and Decision says why it was kept or rebalanced.
+	Kept     bool
+	Decision string
 
 	pr    *problem // the rows, for the agents' tools
 	model *sim.Model
@@ -173,7 +206,9 @@ func assemble(col *consumers.Collected, model *sim.Model, pol *Policy) (*problem
 	if err != nil {
 		return nil, err
 	}
-	pr.constrain(model, pol)
+	if err := pr.constrain(model, pol); err != nil {
+		return nil, err
+	}
 	return pr, nil
 }
 
@@ -242,9 +277,10 @@ func (pr *problem) pnl(r, j int) float64 {
 	return v
 }
 
-// constrain sets the problem's costs, position limits, budget and FX
-// hedge-ratio constraints from the model (today's market) and the policy.
-func (pr *problem) constrain(model *sim.Model, pol *Policy) {
+// constrain sets the problem's costs, position limits, budget, FX
+// hedge-ratio constraints and holdings from the model (today's market) and
+// the policy.
+func (pr *problem) constrain(model *sim.Model, pol *Policy) error {
 	hs := model.Hedges()
 	M := len(hs)
 	N := len(pr.p.Base)
@@ -307,6 +343,22 @@ func (pr *problem) constrain(model *sim.Model, pol *Policy) {
 		}
 		pr.p.Constraints = append(pr.p.Constraints, optimize.Constraint{Name: "fx_hedge_ratio_" + c.String(), A: a, Lo: lo, Hi: hi})
 	}
+	pr.p.Holdings, pr.p.TradeCost = nil, nil
+	if pol.Holdings != nil {
+		pr.p.Holdings, pr.p.TradeCost = make([]float64, M), make([]float64, M)
+		byID := make(map[string]int, M)
+		for j := range hs {
+			byID[hs[j].ID] = j
+			pr.p.TradeCost[j] = hs[j].TradeCostBps() / 1e4
+		}
+		for id, v := range pol.Holdings {
+			j, ok := byID[id]
+			if !ok {
+				return fmt.Errorf("%w: holdings: %s is not a hedge of this fund's catalogue", ErrInvalid, id)
+			}
+			pr.p.Holdings[j] = v
+		}
+	}
 	if pol.Objective == "variance" {
 		pr.p.FRBase = make([]float64, N)
 		pr.p.FRPnL = make([]float64, N*M)
@@ -318,6 +370,7 @@ func (pr *problem) constrain(model *sim.Model, pol *Policy) {
 			}
 		}
 	}
+	return nil
 }
 
 // metrics computes the one-year metrics of notionals x on the rows, pooled
@@ -425,7 +478,9 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 			pr = pr.shiftedRows(shift)
 		}
 	}
-	pr.constrain(model, &pol)
+	if err := pr.constrain(model, &pol); err != nil {
+		return nil, err
+	}
 	var err error
 	S := col.Spec.Scenarios
 	out := &Programmes{Policy: pol, Hedges: model.Hedges(), Rows: len(pr.p.Base), pr: pr, model: model, thr: col.Spec.Threshold,
@@ -457,6 +512,7 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 			p.Hedges = append(p.Hedges, pos)
 		}
 		p.CostUSD = res.CostPerYear
+		p.TradeCostUSD = res.TradeCost
 		p.CostBps = res.CostPerYear / assets * 1e4
 		var err error
 		p.Metrics, p.ByScenario, err = pr.metrics(model, res.X, col.Spec.Threshold, S)
@@ -617,6 +673,11 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 	out.Recommended = out.Frontier[chosen]
 	out.Recommended.Name = "recommended"
 	out.RecommendedAt = pts[chosen].Lambda
+	if pol.Holdings != nil {
+		if err := out.keepOrRebalance(pr, &pol, set, build, qualifies); err != nil {
+			return nil, err
+		}
+	}
 	if pol.Objective == "variance" {
 		v, err := optimize.Variance(&pr.p, set)
 		if err != nil {
@@ -628,4 +689,75 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 		out.Recommended.Name = "recommended"
 	}
 	return out, nil
+}
+
+// keepOrRebalance applies Policy.RebalanceMin: the held programme replaces
+// the recommendation when it meets the policy and the recommendation's
+// gain over it, net of trading cost, is not material.
+func (out *Programmes) keepOrRebalance(pr *problem, pol *Policy, set *optimize.Settings,
+	build func(string, optimize.Result) (Programme, error), qualifies func(optimize.Result, *Programme) bool) error {
+	// The held programme, trimmed to today's limits at the least bid-ask
+	// (position limits, hedge-ratio bands and the budget move with the
+	// market, and the optimiser leaves positions at their edges), is the
+	// alternative to a rebalance; the trim's cost is charged to it.
+	xh, err := optimize.Repair(&pr.p)
+	if err != nil {
+		out.Decision = "rebalance: the held programme cannot be trimmed to today's limits: " + err.Error()
+		return nil
+	}
+	trimmed := 0
+	for j, h := range pr.p.Holdings {
+		if xh[j] != h {
+			trimmed++
+		}
+	}
+	if why := pr.p.Violation(xh, 1e-6); why != "" {
+		out.Decision = "rebalance: the held programme breaks the policy on today's market: " + out.describe(why)
+		return nil
+	}
+	om, err := optimize.Evaluate(&pr.p, xh, set)
+	if err != nil {
+		return err
+	}
+	method := "held programme, kept: the best rebalance is not material (Policy.RebalanceMin)"
+	if trimmed > 0 {
+		method = fmt.Sprintf("held programme, %d positions trimmed to today's limits at the least bid-ask, kept: the best rebalance is not material (Policy.RebalanceMin)", trimmed)
+	}
+	held, err := build("held", optimize.Result{X: xh, Metrics: om, CostPerYear: pr.p.CostPerYear(xh),
+		TradeCost: pr.p.TradeCostOf(xh), Method: method})
+	if err != nil {
+		return err
+	}
+	if !qualifies(optimize.Result{X: xh, Metrics: om, CostPerYear: held.CostUSD}, &held) {
+		out.Decision = fmt.Sprintf("rebalance: the held programme no longer captures %.0f%% of the robust programme's worst-scenario saving "+
+			"within budget, or no longer lowers funding-ratio vol", pol.RobustCapture*100)
+		return nil
+	}
+	l := out.RecommendedAt
+	rec := &out.Recommended
+	objH := (1-l)*om.MedianCVaR + l*om.WorstCVaR + held.TradeCostUSD
+	objR := (1-l)*rec.Optimiser.MedianCVaR + l*rec.Optimiser.WorstCVaR + rec.TradeCostUSD
+	gain := (objH - objR) / math.Abs(objH)
+	if gain > pol.RebalanceMin {
+		out.Decision = fmt.Sprintf("rebalance: at λ = %.1f it improves on the held programme by %.2f%% net of $%.1fm trading cost (threshold %.2f%%)",
+			l, gain*100, rec.TradeCostUSD/1e6, pol.RebalanceMin*100)
+		return nil
+	}
+	held.Name, held.Lambda = "recommended", l
+	out.Recommended, out.Kept = held, true
+	out.Decision = fmt.Sprintf("keep: the best rebalance (λ = %.1f) improves on the held programme by %.2f%% net of $%.1fm trading cost, under the %.2f%% threshold",
+		l, gain*100, rec.TradeCostUSD/1e6, pol.RebalanceMin*100)
+	if trimmed > 0 {
+		out.Decision += fmt.Sprintf("; %d positions trimmed to today's limits ($%.1fm)", trimmed, held.TradeCostUSD/1e6)
+	}
+	return nil
+}
+
+// describe replaces "instrument j" in an optimize message by the hedge id.
+func (out *Programmes) describe(why string) string {
+	var j int
+	if _, err := fmt.Sscanf(why, "instrument %d:", &j); err == nil && j >= 0 && j < len(out.Hedges) {
+		return out.Hedges[j].ID + why[len(fmt.Sprintf("instrument %d", j)):]
+	}
+	return why
 }

@@ -20,6 +20,10 @@ type Backtest struct {
 	Scenarios int    `json:"scenarios"`
 	Paths     int    `json:"paths"`
 	Seed      uint64 `json:"seed"`
+	// HoldingsAware says whether each recalibration saw the book (its
+	// holdings, and the bid-ask of trading away from them); false when
+	// every rebalance was optimised from scratch (replay --from-scratch).
+	HoldingsAware bool `json:"holdings_aware"`
 	// CostModel states how costs are charged, in words.
 	CostModel string `json:"cost_model"`
 	// Assumptions lists the model's simplifications, in words.
@@ -123,7 +127,10 @@ type BacktestRebalance struct {
 	Error string `json:"error,omitempty"`
 	// PolicyRelaxed says how the hedging policy was relaxed when it could
 	// not be met on the day's market (empty when it was met).
-	PolicyRelaxed     string            `json:"policy_relaxed,omitempty"`
+	PolicyRelaxed string `json:"policy_relaxed,omitempty"`
+	// Decision says whether the run kept the held programme or
+	// rebalanced, and why (Policy.rebalance_decision of its report).
+	Decision          string            `json:"decision,omitempty"`
 	ProgrammeCostBps  float64           `json:"programme_cost_bps"`
 	Positions         []BacktestHolding `json:"positions"`
 	TradedNotionalUSD float64           `json:"traded_notional_usd"`

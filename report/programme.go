@@ -38,16 +38,19 @@ type Programme struct {
 	// ByHorizon holds the programme's metrics at every horizon of the
 	// report's by_horizon, with the programme carried on the weekly path
 	// (recommended programme only).
-	ByHorizon      []*ProgrammeMetrics `json:"by_horizon,omitempty"`
-	CostBps        float64             `json:"cost_bps"`
-	CostUSD        float64             `json:"cost_usd_per_year"`
-	Hedges         []agents.Position   `json:"hedges"`
-	WorstCVaR95    float64             `json:"worst_scenario_cvar95"`
-	MedianCVaR95   float64             `json:"median_scenario_cvar95"`
-	TailCVaR95     float64             `json:"tail_scenarios_cvar95"`
-	Method         string              `json:"method"`
-	DualityGap     float64             `json:"duality_gap"`
-	IntegralityGap float64             `json:"integrality_gap"`
+	ByHorizon []*ProgrammeMetrics `json:"by_horizon,omitempty"`
+	CostBps   float64             `json:"cost_bps"`
+	CostUSD   float64             `json:"cost_usd_per_year"`
+	// TradeCostUSD is the bid-ask of trading from the policy's holdings
+	// to the programme (absent when no holdings were given).
+	TradeCostUSD   float64           `json:"trade_cost_usd,omitempty"`
+	Hedges         []agents.Position `json:"hedges"`
+	WorstCVaR95    float64           `json:"worst_scenario_cvar95"`
+	MedianCVaR95   float64           `json:"median_scenario_cvar95"`
+	TailCVaR95     float64           `json:"tail_scenarios_cvar95"`
+	Method         string            `json:"method"`
+	DualityGap     float64           `json:"duality_gap"`
+	IntegralityGap float64           `json:"integrality_gap"`
 }
 
 // FrontierPoint is a programme between median-optimal (lambda 0) and
@@ -83,11 +86,14 @@ type Policy struct {
 	Objective         string   `json:"objective"`
 	RobustCapture     float64  `json:"robust_capture"`
 	RecommendedLambda float64  `json:"recommended_lambda"`
-	OptimisationRows  int      `json:"optimisation_rows"`
+	// RebalanceDecision, when the run was given holdings, says whether
+	// the recommendation keeps them or rebalances, and why.
+	RebalanceDecision string `json:"rebalance_decision,omitempty"`
+	OptimisationRows  int    `json:"optimisation_rows"`
 }
 
 func programme(p *agents.Programme) *Programme {
-	return &Programme{Metrics: programmeMetrics(p.Metrics), CostBps: p.CostBps, CostUSD: p.CostUSD, Hedges: p.Hedges,
+	return &Programme{Metrics: programmeMetrics(p.Metrics), CostBps: p.CostBps, CostUSD: p.CostUSD, TradeCostUSD: p.TradeCostUSD, Hedges: p.Hedges,
 		WorstCVaR95: p.Optimiser.WorstCVaR, MedianCVaR95: p.Optimiser.MedianCVaR, TailCVaR95: p.Optimiser.TailCVaR,
 		Method: p.Method, DualityGap: p.Gap, IntegralityGap: p.IntGap}
 }
@@ -113,7 +119,8 @@ func (r *Report) AddProgrammes(ps *agents.Programmes) {
 	p := ps.Policy
 	r.HedgingPolicy = &Policy{BudgetBps: p.BudgetBps, FXHedgeRatioMin: p.FXRatioMin, FXHedgeRatioMax: p.FXRatioMax,
 		MinTradeUSD: p.MinTradeUSD, MaxLines: p.MaxLines, Prohibited: p.Prohibited, Objective: p.Objective,
-		RobustCapture: p.RobustCapture, RecommendedLambda: ps.RecommendedAt, OptimisationRows: ps.Rows}
+		RobustCapture: p.RobustCapture, RecommendedLambda: ps.RecommendedAt, OptimisationRows: ps.Rows,
+		RebalanceDecision: ps.Decision}
 	for i := range r.ScenarioMetrics {
 		if i < len(ps.Recommended.ByScenario) {
 			r.ScenarioMetrics[i].Hedged = programmeMetrics(ps.Recommended.ByScenario[i])

@@ -37,6 +37,7 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	keepLiabs := fs.Bool("keep-liabilities", false, "keep the liability cash flows as given instead of starting each window at the fund's own funded ratio")
 	natsURL := fs.String("nats", "", "`URL` of an external NATS server with JetStream (default: embedded, in-process); a live serve there ignores the replayed quotes (older than its market), but its workers share the replay's runs")
 	out := fs.String("out", "hedgeflow-replay", "output `DIR` for report.json and report.html")
+	fromScratch := fs.Bool("from-scratch", false, "recalibrate as if nothing were held: by default each rebalance's optimiser sees the book and charges the bid-ask of trading away from it")
 	verbose := fs.Bool("v", false, "log every rebalance to stderr")
 	nf := addNATSFlags(fs)
 	if _, err := parseFlags(fs, args); err != nil {
@@ -66,7 +67,7 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		return usageErrorf("--%v", trimInvalid(err))
 	}
 	o := backtest.Options{DataDir: dir, Windows: ws, PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
-		Rebalance: rb, KeepLiabilities: *keepLiabs}
+		Rebalance: rb, KeepLiabilities: *keepLiabs, FromScratch: *fromScratch}
 	o.Run = run.Options{Scenarios: *scenarios, Paths: *paths, Seed: *seed, Workers: *workers, NATSURL: *natsURL}
 	o.Run.Policy.BudgetBps = *budget
 	if err := nf.apply(&o.Run); err != nil {

@@ -32,9 +32,10 @@ type Day struct {
 }
 
 // Recalibrator answers, on a rebalance date, which programme to hold for
-// the fund as it stands on that day's market.
+// the fund as it stands on that day's market, given the hedges held (USD
+// notional by hedge id; empty at the first rebalance).
 type Recalibrator interface {
-	Recalibrate(ctx context.Context, day *Day, fund *portfolio.Portfolio) (*Target, error)
+	Recalibrate(ctx context.Context, day *Day, fund *portfolio.Portfolio, held map[string]float64) (*Target, error)
 }
 
 // Config sets up a window's backtest. The zero value of a field means its
@@ -143,7 +144,7 @@ func Run(ctx context.Context, name string, p *portfolio.Portfolio, days iter.Seq
 		if prev == nil || cfg.Rebalance.due(i, prev.Date, d.Date) {
 			rb := report.BacktestRebalance{Date: date}
 			t0 := time.Now()
-			t, err := cfg.Recalibrator.Recalibrate(ctx, d, f.current(v, d.Date))
+			t, err := cfg.Recalibrator.Recalibrate(ctx, d, f.current(v, d.Date), bk.held())
 			rb.RunSeconds = time.Since(t0).Seconds()
 			w.RunSeconds += rb.RunSeconds
 			if err != nil {
@@ -156,7 +157,7 @@ func Run(ctx context.Context, name string, p *portfolio.Portfolio, days iter.Seq
 				w.FailedRebalances++
 				log.Warn("recalibration failed; book unchanged", "window", name, "date", date, "err", err)
 			} else {
-				rb.RunID, rb.ProgrammeCostBps, rb.PolicyRelaxed = t.RunID, t.CostBps, t.Relaxed
+				rb.RunID, rb.ProgrammeCostBps, rb.PolicyRelaxed, rb.Decision = t.RunID, t.CostBps, t.Relaxed, t.Decision
 				inception := &sim.Mark{Date: d.Date, Market: t.Market, Equity: levels, Accrual: acc}
 				hold, traded, cost, err := bk.trade(t, mark, inception)
 				if err != nil {
@@ -168,7 +169,7 @@ func Run(ctx context.Context, name string, p *portfolio.Portfolio, days iter.Seq
 					w.RelaxedRebalances++
 				}
 				log.Info("rebalanced", "window", name, "date", date, "run", t.RunID, "positions", len(hold),
-					"traded_usd", traded, "cost_usd", cost, "run_seconds", rb.RunSeconds)
+					"traded_usd", traded, "cost_usd", cost, "run_seconds", rb.RunSeconds, "decision", t.Decision)
 			}
 			w.Trades = append(w.Trades, rb)
 		}

@@ -296,10 +296,10 @@ type stepping struct {
 	k     int
 }
 
-func (s *stepping) Recalibrate(ctx context.Context, d *Day, f *portfolio.Portfolio) (*Target, error) {
+func (s *stepping) Recalibrate(ctx context.Context, d *Day, f *portfolio.Portfolio, held map[string]float64) (*Target, error) {
 	st := &Static{Notional: map[string]float64{"fx_forward_EUR": s.sizes[s.k]}}
 	s.k++
-	return st.Recalibrate(ctx, d, f)
+	return st.Recalibrate(ctx, d, f, held)
 }
 
 // A failed recalibration leaves the book as it is and is recorded.

@@ -28,6 +28,9 @@ type Target struct {
 	// Relaxed says how the policy was relaxed to find a programme (empty
 	// when it was not).
 	Relaxed string
+	// Decision is the run's keep-or-rebalance verdict (empty without
+	// holdings).
+	Decision string
 }
 
 // lot is notional of one instrument bought on one day at that day's

@@ -23,7 +23,14 @@
 //     scenarios, workers, aggregator, optimiser, agents) on the day's
 //     market for the fund as it stands, with the same seed every time,
 //     and the book trades to its recommended programme at the close,
-//     paying bid-ask on every notional traded.
+//     paying bid-ask on every notional traded. The run is given the book
+//     (agents.Policy.Holdings): its optimiser charges the bid-ask of
+//     trading away from what is held, and it keeps the held programme,
+//     trimmed to the day's limits at the least bid-ask, while that meets
+//     the policy and the best rebalance gains less than
+//     agents.Policy.RebalanceMin net of its trading cost
+//     (RunRecalibrator.FromScratch, replay --from-scratch: each rebalance
+//     as if nothing were held, as before).
 //
 // The hedged fund's assets are the unhedged fund's plus the hedge P&L
 // (realised on what was sold, marked on what is held; premiums paid count

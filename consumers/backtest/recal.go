@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hedgeflow/hedgeflow/input"
+	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/pricing/optimize"
 	"github.com/hedgeflow/hedgeflow/pricing/portfolio"
 	"github.com/hedgeflow/hedgeflow/pricing/sim"
@@ -38,13 +39,18 @@ type RunRecalibrator struct {
 	// infeasible on the day's market; by default the run is repeated
 	// without the minimum FX hedge ratio (recorded in the rebalance).
 	NoRelax bool
+	// FromScratch recalibrates as if nothing were held: the optimiser
+	// does not see the book, nor the bid-ask of trading away from it. By
+	// default the holdings go into the policy (agents.Policy.Holdings),
+	// so a rebalance keeps what still does the job.
+	FromScratch bool
 
 	last *report.Report // the last successful run's report
 }
 
 // Recalibrate runs the pipeline for day and returns its recommended
 // programme; an error when the run fails or recommends nothing.
-func (r *RunRecalibrator) Recalibrate(ctx context.Context, day *Day, fund *portfolio.Portfolio) (*Target, error) {
+func (r *RunRecalibrator) Recalibrate(ctx context.Context, day *Day, fund *portfolio.Portfolio, held map[string]float64) (*Target, error) {
 	date := day.Date.Format(time.DateOnly)
 	pf, err := MarshalPortfolio(fund)
 	if err != nil {
@@ -65,6 +71,20 @@ func (r *RunRecalibrator) Recalibrate(ctx context.Context, day *Day, fund *portf
 	o.PortfolioFile, o.PortfolioYAML = "fund-"+date+".yaml", pf
 	o.MarketFile, o.MarketYAML = "market-"+date+".yaml", mk
 	o.NoHedging = false
+	if !r.FromScratch {
+		// Held hedges the day's catalogue no longer has are left out: the
+		// book sells them whatever the run recommends.
+		cat, err := catalogue(fund, parsed)
+		if err != nil {
+			return nil, fmt.Errorf("backtest: %s: %w", date, err)
+		}
+		o.Policy.Holdings = map[string]float64{}
+		for id, v := range held {
+			if cat[id] && v != 0 {
+				o.Policy.Holdings[id] = v
+			}
+		}
+	}
 	prefix := r.RunIDPrefix
 	if prefix == "" {
 		prefix = "replay"
@@ -100,6 +120,9 @@ func (r *RunRecalibrator) Recalibrate(ctx context.Context, day *Day, fund *portf
 	}
 	t := &Target{RunID: rep.RunID, Market: parsed, Hedges: map[string]*sim.Hedge{}, Notional: map[string]float64{},
 		CostBps: rep.Recommended.CostBps, Report: rep, Relaxed: relaxed}
+	if rep.HedgingPolicy != nil {
+		t.Decision = rep.HedgingPolicy.RebalanceDecision
+	}
 	byID := make(map[string]*sim.Hedge, len(hedges))
 	for i := range hedges {
 		byID[hedges[i].ID] = &hedges[i]
@@ -206,9 +229,22 @@ type Static struct {
 	Notional map[string]float64
 }
 
+// catalogue is the set of hedge ids sim.NewModel prices for fund on mk.
+func catalogue(fund *portfolio.Portfolio, mk *market.Snapshot) (map[string]bool, error) {
+	m, err := sim.NewModel(fund, mk, sim.Config{Paths: 1})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, h := range m.Hedges() {
+		out[h.ID] = true
+	}
+	return out, nil
+}
+
 // Recalibrate prices the catalogue on the day's market and returns the
-// static programme.
-func (s *Static) Recalibrate(_ context.Context, day *Day, fund *portfolio.Portfolio) (*Target, error) {
+// static programme; it holds the same whatever is held.
+func (s *Static) Recalibrate(_ context.Context, day *Day, fund *portfolio.Portfolio, _ map[string]float64) (*Target, error) {
 	m, err := sim.NewModel(fund, day.Market, sim.Config{Paths: 1})
 	if err != nil {
 		return nil, err

@@ -108,7 +108,10 @@ type Options struct {
 	// they are scaled so that each window starts at the funded ratio the
 	// fund has on Base (see report.BacktestWindow.LiabilityScale).
 	KeepLiabilities bool
-	Log             *slog.Logger
+	// FromScratch recalibrates without the book's holdings
+	// (RunRecalibrator.FromScratch).
+	FromScratch bool
+	Log         *slog.Logger
 }
 
 // Default sizes of a recalibration run in a backtest.
@@ -179,9 +182,9 @@ func Replay(ctx context.Context, o Options) (*report.Report, error) {
 	// live market's last state.
 	pub := feed.NewPublisherKV(js, nil)
 	o.Run.Conn = nc
-	rc := &RunRecalibrator{Options: o.Run}
+	rc := &RunRecalibrator{Options: o.Run, FromScratch: o.FromScratch}
 	bt := &report.Backtest{Rebalance: o.Rebalance.String(), Scenarios: o.Run.Scenarios, Paths: o.Run.Paths, Seed: o.Run.Seed,
-		CostModel: CostModel, Assumptions: Assumptions}
+		CostModel: CostModel, Assumptions: Assumptions, HoldingsAware: !o.FromScratch}
 	var last *report.Report
 	for _, w := range o.Windows {
 		days, err := history.Days(series, o.Base, w.From, w.To)
