@@ -127,6 +127,13 @@ const (
 
 // phiCentral is Φ(x) for |x| <= 0.66291 (and NaN for NaN).
 func phiCentral(x float64) float64 {
+	num, den := centralRatio(x * x)
+	return 0.5 + x*num/den
+}
+
+// centralRatio returns Cody's P₄(s) and Q₄(s), s = x², for the central
+// range: Φ(x) = 1/2 + x P₄/Q₄ (Estrin's scheme).
+func centralRatio(s float64) (num, den float64) {
 	const (
 		a0 = 2.2352520354606839287e00
 		a1 = 1.6102823106855587881e02
@@ -138,11 +145,10 @@ func phiCentral(x float64) float64 {
 		b2 = 1.0260932208618978205e04
 		b3 = 4.5507789335026729956e04
 	)
-	s := x * x
 	s2 := s * s
-	num := (a3 + a2*s) + s2*((a1+a0*s)+s2*a4)
-	den := (b3 + b2*s) + s2*((b1+b0*s)+s2)
-	return 0.5 + x*num/den
+	num = (a3 + a2*s) + s2*((a1+a0*s)+s2*a4)
+	den = (b3 + b2*s) + s2*((b1+b0*s)+s2)
+	return num, den
 }
 
 // BlackPhi returns Φ(d1) and Φ(d2) for the d1 and d2 = d1 - σ√T of a Black
@@ -154,23 +160,8 @@ func phiCentral(x float64) float64 {
 // exponential for both.
 func BlackPhi(d1, d2, fk float64) (n1, n2 float64) {
 	if math.Abs(d1) <= phiThresh && math.Abs(d2) <= phiThresh {
-		const (
-			a0 = 2.2352520354606839287e00
-			a1 = 1.6102823106855587881e02
-			a2 = 1.0676894854603709582e03
-			a3 = 1.8154981253343561249e04
-			a4 = 6.5682337918207449113e-2
-			b0 = 4.7202581904688241870e01
-			b1 = 9.7609855173777669322e02
-			b2 = 1.0260932208618978205e04
-			b3 = 4.5507789335026729956e04
-		)
-		s, t := d1*d1, d2*d2
-		s2, t2 := s*s, t*t
-		num1 := (a3 + a2*s) + s2*((a1+a0*s)+s2*a4)
-		den1 := (b3 + b2*s) + s2*((b1+b0*s)+s2)
-		num2 := (a3 + a2*t) + t2*((a1+a0*t)+t2*a4)
-		den2 := (b3 + b2*t) + t2*((b1+b0*t)+t2)
+		num1, den1 := centralRatio(d1 * d1)
+		num2, den2 := centralRatio(d2 * d2)
 		r := 1 / (den1 * den2)
 		return 0.5 + d1*(num1*den2*r), 0.5 + d2*(num2*den1*r)
 	}
