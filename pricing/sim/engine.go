@@ -62,6 +62,7 @@ type Sim struct {
 	lnBuf            []float64  // value's log-moves of equities, alternatives, currencies
 	h                [4]float64 // GARCH variance multipliers by class
 	drMax            [market.NumRating]float64
+	yMax             [market.NumRating]float64 // the argument of Φ at drMax
 	// trace, in tests, sees the factors after every step.
 	trace func(path, step int, regime scenario.Regime)
 	// Per rate block: shocked discount factors and their running sums at
@@ -180,6 +181,9 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 		clear(s.x)
 		clear(s.lnAlt)
 		clear(s.drMax[:nc])
+		for ci := range nc {
+			s.yMax[ci] = math.Inf(-1)
+		}
 		s.h = [4]float64{1, 1, 1, 1}
 		regime := sp.Regime
 		peak, mdd := fr0, 0.0
@@ -290,10 +294,15 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				if sdv > 0 {
 					sr, sr1 := math.Sqrt(dyn.AssetCorr), math.Sqrt(1-dyn.AssetCorr)
 					for ci, r := range m.credits {
+						// Φ is increasing: its running maximum is Φ at
+						// the running maximum of its argument, so Φ is
+						// taken only when that rises
 						zf := s.x[m.creditIdx[ci]] / sdv
-						dr := fastNormCDF((m.pdQ[st][r] + sr*zf) / sr1)
-						if dr > s.drMax[ci] {
-							s.drMax[ci] = dr
+						if y := (m.pdQ[st][r] + sr*zf) / sr1; y > s.yMax[ci] {
+							s.yMax[ci] = y
+							if dr := fastNormCDF(y); dr > s.drMax[ci] {
+								s.drMax[ci] = dr
+							}
 						}
 					}
 				}
