@@ -55,3 +55,28 @@ func Log(x float64) float64 {
 	p := r2 * ((-1.0/2 + r*(1.0/3)) + r2*(-1.0/4+r*(1.0/5)) + r4*((-1.0/6+r*(1.0/7))+r2*(-1.0/8+r*(1.0/9))))
 	return t2 + (((kd*ln2Lo + e.logcLo) + (e1 + e2 + rlo)) + p)
 }
+
+// LogFast is Log without its compensated sums: the same reduction and
+// table, log x = (k ln2 + log c) + r + p(r), each sum rounded. Its error is
+// a few roundings of the larger of |log x| and |r|: at most 4e-16
+// max(|log x|, 2^-7) away from the true value (TestLogFast; Log is within
+// 0.6 ulp). For formulas that divide log x by a volatility and add terms
+// of order one, as Black's d1 does, this is below their other roundings,
+// and it saves a quarter of Black's time.
+func LogFast(x float64) float64 {
+	ix := math.Float64bits(x)
+	if ix-0x0010000000000000 >= 0x7ff0000000000000-0x0010000000000000 {
+		return math.Log(x)
+	}
+	const off = 0x3fe6000000000000 // bits of 0x1.6p-1 = 0.6875
+	tmp := ix - off
+	i := (tmp >> (52 - 7)) % logN
+	k := int64(tmp) >> 52
+	z := math.Float64frombits(ix - tmp&(0xfff<<52))
+	e := &logTable[i]
+	r := (z - e.c) * e.invc
+	r2 := r * r
+	r4 := r2 * r2
+	p := r2 * ((-1.0/2 + r*(1.0/3)) + r2*(-1.0/4+r*(1.0/5)) + r4*((-1.0/6+r*(1.0/7))+r2*(-1.0/8+r*(1.0/9))))
+	return (float64(k)*math.Ln2 + e.logc) + r + p
+}

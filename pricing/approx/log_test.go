@@ -134,3 +134,44 @@ func bigLog(x float64) *big.Float {
 	ln2.Mul(ln2, new(big.Float).SetPrec(prec).SetInt64(int64(k)))
 	return r.Add(r, ln2)
 }
+
+// TestLogFast: LogFast within 4e-16 max(|log x|, 2^-7) of log x at 256
+// bits, over the points of TestLogULP and a million random ones, and the
+// special values of math.Log.
+func TestLogFast(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var xs []float64
+	for i := 0; i < 4000; i++ {
+		xs = append(xs, 1+(rng.Float64()*2-1)*0x1p-6, 0.5+rng.Float64(), math.Exp((rng.Float64()*2-1)*700))
+	}
+	for i := 0; i < logN; i++ {
+		e := logTable[i].c
+		xs = append(xs, e, math.Nextafter(e, 0), math.Nextafter(e, 2))
+	}
+	worst := 0.0
+	for _, x := range xs {
+		got, want := big.NewFloat(LogFast(x)).SetPrec(256), bigLog(x)
+		scale := math.Max(math.Abs(math.Log(x)), 0x1p-7)
+		d, _ := new(big.Float).Sub(got, want).Float64()
+		err := math.Abs(d) / scale
+		worst = math.Max(worst, err)
+		if err > 4e-16 {
+			t.Errorf("LogFast(%v) = %v: error %.3g of max(|log x|, 2^-7)", x, LogFast(x), err)
+		}
+	}
+	t.Logf("worst error %.3g of max(|log x|, 2^-7) over %d points", worst, len(xs))
+	for i := 0; i < 1_000_000; i++ {
+		x := math.Float64frombits(rng.Uint64() &^ (1 << 63))
+		got, want := LogFast(x), math.Log(x)
+		if got != want && !(math.IsNaN(got) && math.IsNaN(want)) &&
+			!(math.Abs(got-want) <= 5e-16*math.Max(math.Abs(want), 0x1p-7)) {
+			t.Fatalf("LogFast(%v) = %v, math.Log %v", x, got, want)
+		}
+	}
+	for _, x := range []float64{0, -1, math.SmallestNonzeroFloat64, math.MaxFloat64, math.Inf(1), math.NaN(), 1} {
+		got, want := LogFast(x), math.Log(x)
+		if !(got == want || math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("LogFast(%v) = %v, want %v", x, got, want)
+		}
+	}
+}
