@@ -85,8 +85,9 @@ func (o Option) Price(m Market, vol float64) (g Greeks, err error) {
 	fk := sk * ff       // F/K
 	inv := 1 / (sd * s) // 1/(S σ√T)
 	// log(S/K) + (rd-rf)T rather than log(F/K): the logarithm need not
-	// wait for an exponential
-	d1 := (approx.Log(sk)+(rd-rf)*t)*s*inv + 0.5*sd
+	// wait for an exponential; LogFast, as in Black (its few roundings are
+	// below those of the sum)
+	d1 := (approx.LogFast(sk)+(rd-rf)*t)*s*inv + 0.5*sd
 	d2 := d1 - sd
 	g1, g2 := approx.GaussBlack(d1, d2, fk) // one exponential for both
 	sdf, kdd := s*df, k*dd
