@@ -65,12 +65,16 @@ func (o *worstObj) eval(x []float64, cs *cuts) float64 {
 	return (1-o.lambda)*medVal + o.lambda*worst
 }
 
-// tailObj is the CVaR at level 1-β across scenarios of the scenario CVaRs:
-// the mean of the worst share β of scenario CVaRs. Its tight cut is the
-// β-tail-weighted sum of the scenario cuts.
+// tailObj is the CVaR at level 1-β across scenarios of the scenario CVaRs
+// (the mean of the worst share β of scenario CVaRs), weighted λ, plus
+// 1-λ times the median band's CVaR (TailFrontier; TailRobust is λ = 1).
+// Its tight cut is the β-tail-weighted sum of the scenario cuts and the
+// median band's cut, with those weights.
 type tailObj struct {
-	sm   *sample
-	beta float64
+	sm     *sample
+	beta   float64
+	lambda float64
+	med    []int32
 }
 
 func (o *tailObj) eval(x []float64, cs *cuts) float64 {
@@ -88,7 +92,11 @@ func (o *tailObj) eval(x []float64, cs *cuts) float64 {
 	v, k := tail(vals, idx, 1-o.beta, sm.sw)
 	kc, g := cs.add()
 	for i := 0; i < k; i++ {
-		sm.rowsCVaR(sm.rows(int(idx[i])), &cs.c0[kc], g, sm.sw[i])
+		sm.rowsCVaR(sm.rows(int(idx[i])), &cs.c0[kc], g, o.lambda*sm.sw[i])
 	}
-	return v
+	if o.lambda == 1 {
+		return v
+	}
+	medVal := sm.rowsCVaR(o.med, &cs.c0[kc], g, 1-o.lambda)
+	return (1-o.lambda)*medVal + o.lambda*v
 }

@@ -159,14 +159,16 @@ const (
 	kindTail
 	kindMedian
 	kindMix
+	kindTailMix
 )
 
 var methodName = [...]string{
-	kindCVaR:   "CVaR: Rockafellar-Uryasev, level bundle cutting planes",
-	kindWorst:  "Robust: min max_s CVaR_s, level bundle cutting planes",
-	kindTail:   "TailRobust: min CVaR across scenarios of scenario CVaRs, level bundle cutting planes",
-	kindMedian: "Median: min CVaR of the median band, level bundle cutting planes",
-	kindMix:    "Frontier: min (1-λ)·median + λ·worst, level bundle cutting planes",
+	kindCVaR:    "CVaR: Rockafellar-Uryasev, level bundle cutting planes",
+	kindWorst:   "Robust: min max_s CVaR_s, level bundle cutting planes",
+	kindTail:    "TailRobust: min CVaR across scenarios of scenario CVaRs, level bundle cutting planes",
+	kindMedian:  "Median: min CVaR of the median band, level bundle cutting planes",
+	kindMix:     "Frontier: min (1-λ)·median + λ·worst, level bundle cutting planes",
+	kindTailMix: "TailFrontier: min (1-λ)·median + λ·tail CVaR across scenarios, level bundle cutting planes",
 }
 
 // CVaR minimises the CVaR_α of the hedged loss over all rows.
@@ -177,7 +179,7 @@ func Robust(p *Problem, s *Settings) (Result, error) { return solvePL(p, s, kind
 
 // TailRobust minimises the mean of the worst share β of scenario CVaRs
 // (Settings.TailShare, default the worst 10%).
-func TailRobust(p *Problem, s *Settings) (Result, error) { return solvePL(p, s, kindTail, 0) }
+func TailRobust(p *Problem, s *Settings) (Result, error) { return solvePL(p, s, kindTail, 1) }
 
 // Median minimises the CVaR_α over the rows of the median band: the
 // Settings.MedianBand scenarios centred on the median of the unhedged
@@ -194,6 +196,17 @@ type Point struct {
 // (nil means the 11 values 0, 0.1, ..., 1). λ = 0 is the median-optimal
 // programme and λ = 1 the robust one.
 func Frontier(p *Problem, s *Settings, lambdas []float64) ([]Point, error) {
+	return frontier(p, s, lambdas, kindMix)
+}
+
+// TailFrontier is Frontier with the tail measure of TailRobust in place of
+// the worst case: it minimises (1-λ)·MedianCVaR + λ·TailCVaR. λ = 1 is the
+// TailRobust programme.
+func TailFrontier(p *Problem, s *Settings, lambdas []float64) ([]Point, error) {
+	return frontier(p, s, lambdas, kindTailMix)
+}
+
+func frontier(p *Problem, s *Settings, lambdas []float64, k kind) ([]Point, error) {
 	if lambdas == nil {
 		for i := 0; i <= 10; i++ {
 			lambdas = append(lambdas, float64(i)/10)
@@ -206,7 +219,7 @@ func Frontier(p *Problem, s *Settings, lambdas []float64) ([]Point, error) {
 	}
 	pts := make([]Point, 0, len(lambdas))
 	for _, l := range lambdas {
-		r, err := solvePL(p, s, kindMix, l)
+		r, err := solvePL(p, s, k, l)
 		if err != nil {
 			return pts, err
 		}
@@ -231,6 +244,8 @@ type Robustness struct {
 	// saved per USD given up; +Inf when nothing is given up and the tail
 	// improves, 0 when the tail does not improve.
 	Efficiency float64
+	// TailEfficiency is Efficiency with TailSaved.
+	TailEfficiency float64
 }
 
 // CostOfRobustness compares a median-optimal and a robust result.
@@ -242,14 +257,16 @@ func CostOfRobustness(median, robust Result) Robustness {
 		TailSaved:     median.Metrics.TailCVaR - robust.Metrics.TailCVaR,
 	}
 	given := r.MedianGivenUp + r.ExtraCost
-	switch {
-	case r.WorstSaved <= 0:
-		r.Efficiency = 0
-	case given <= 0:
-		r.Efficiency = math.Inf(1)
-	default:
-		r.Efficiency = r.WorstSaved / given
+	eff := func(saved float64) float64 {
+		switch {
+		case saved <= 0:
+			return 0
+		case given <= 0:
+			return math.Inf(1)
+		}
+		return saved / given
 	}
+	r.Efficiency, r.TailEfficiency = eff(r.WorstSaved), eff(r.TailSaved)
 	return r
 }
 
@@ -349,8 +366,8 @@ func solvePL(p *Problem, s *Settings, k kind, lambda float64) (Result, error) {
 			extra = 0
 		}
 		ob = &worstObj{sm: sm, lambda: lambda, med: med, extra: extra}
-	case kindTail:
-		ob = &tailObj{sm: sm, beta: set.TailShare}
+	case kindTail, kindTailMix:
+		ob = &tailObj{sm: sm, beta: set.TailShare, lambda: lambda, med: med}
 	}
 	fscale := 0.0
 	for _, b := range p.Base {

@@ -71,7 +71,12 @@ func TestScenarioObjectivesGrid(t *testing.T) {
 		t.Fatal(err)
 	}
 	gridCheck(t, "frontier 0.4", p, s, pts[0].Result.Objective, func(m Metrics) float64 { return 0.6*m.MedianCVaR + 0.4*m.WorstCVaR })
-	for _, r := range []Result{rob, tr, med, pts[0].Result} {
+	tpts, err := TailFrontier(p, s, []float64{0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gridCheck(t, "tail frontier 0.3", p, s, tpts[0].Result.Objective, func(m Metrics) float64 { return 0.7*m.MedianCVaR + 0.3*m.TailCVaR })
+	for _, r := range []Result{rob, tr, med, pts[0].Result, tpts[0].Result} {
 		if r.DualityGap > 1e-9 || r.LowerBound > r.Objective+1e-6 {
 			t.Errorf("%s: gap %v, bound %v, objective %v", r.Method, r.DualityGap, r.LowerBound, r.Objective)
 		}
@@ -151,5 +156,46 @@ func TestMedianIsCVaROfBand(t *testing.T) {
 	want, _ := ruLP(t, &sub, 0.95)
 	if !close(med.Objective, want, 1e-6*3e7, 0) {
 		t.Errorf("median %v, simplex on the band's rows %v", med.Objective, want)
+	}
+}
+
+// The tail frontier runs from the median-optimal to the TailRobust
+// programme, the tail measure falling and the median one rising with λ,
+// and the cost of robustness measured in the tail has the right signs.
+func TestTailFrontier(t *testing.T) {
+	p := randProblem(8, 30, 40, 4)
+	p.Budget = 2e6
+	s := &Settings{Tol: 1e-9, TailShare: 0.2}
+	pts, err := TailFrontier(p, s, []float64{0, 0.25, 0.5, 0.75, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	med, err := Median(p, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := TailRobust(p, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tol := 1e-6 * 3e7
+	if !close(pts[0].Result.Metrics.MedianCVaR, med.Objective, tol, 0) {
+		t.Errorf("λ=0: median %v, Median %v", pts[0].Result.Metrics.MedianCVaR, med.Objective)
+	}
+	if !close(pts[4].Result.Metrics.TailCVaR, tr.Objective, tol, 0) || !close(pts[4].Result.Objective, tr.Objective, tol, 0) {
+		t.Errorf("λ=1: tail %v (objective %v), TailRobust %v", pts[4].Result.Metrics.TailCVaR, pts[4].Result.Objective, tr.Objective)
+	}
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1].Result.Metrics, pts[i].Result.Metrics
+		if b.TailCVaR > a.TailCVaR+tol || b.MedianCVaR < a.MedianCVaR-tol {
+			t.Errorf("λ %v→%v: tail %v→%v, median %v→%v", pts[i-1].Lambda, pts[i].Lambda, a.TailCVaR, b.TailCVaR, a.MedianCVaR, b.MedianCVaR)
+		}
+	}
+	if pts[4].Result.Metrics.TailCVaR >= pts[0].Result.Metrics.TailCVaR-tol {
+		t.Errorf("the tail measure does not fall along the frontier: %v to %v", pts[0].Result.Metrics.TailCVaR, pts[4].Result.Metrics.TailCVaR)
+	}
+	c := CostOfRobustness(med, tr)
+	if c.TailSaved < -tol || !(c.TailEfficiency > 0) {
+		t.Errorf("cost of robustness in the tail %+v", c)
 	}
 }
