@@ -46,6 +46,36 @@ type Policy struct {
 	// held programme's objective. The improvement a fresh sample promises
 	// is partly the sample's noise; default 0.01 (1%).
 	RebalanceMin float64
+	// Robustness is the tail measure the robust programme minimises and
+	// the frontier weighs against the median scenario:
+	//   - "tail" (default): the CVaR across scenarios of the scenario
+	//     CVaRs, the mean of the worst TailShare of them;
+	//   - "worst": the worst scenario's CVaR.
+	// The worst scenario's CVaR 95 rests on the worst 5% of one
+	// scenario's hedge paths (2.5 paths of 50), so the programme that
+	// minimises it, and the recommendation measured against it, move
+	// with the random seed; the tail's mean over a hundred scenarios
+	// does not.
+	Robustness string
+	// TailShare is the share of worst scenarios the "tail" measure
+	// averages; default 0.10.
+	TailShare float64
+}
+
+// robustMeasure is the policy's tail measure of the optimiser's metrics.
+func (p *Policy) robustMeasure(m optimize.Metrics) float64 {
+	if p.Robustness == "worst" {
+		return m.WorstCVaR
+	}
+	return m.TailCVaR
+}
+
+// robustWord names the measure in messages.
+func (p *Policy) robustWord() string {
+	if p.Robustness == "worst" {
+		return "worst-scenario"
+	}
+	return fmt.Sprintf("worst-%.0f%%-of-scenarios", p.TailShare*100)
 }
 
 func (p *Policy) setDefaults() {
@@ -61,6 +91,10 @@ func (p *Policy) setDefaults() {
 	def(&p.RobustCapture, 0.80)
 	def(&p.MaterialityPct, 0.02)
 	def(&p.RebalanceMin, 0.01)
+	def(&p.TailShare, 0.10)
+	if p.Robustness == "" {
+		p.Robustness = "tail"
+	}
 	if p.MaxLines == 0 {
 		p.MaxLines = 12
 	}
@@ -88,6 +122,10 @@ func (p *Policy) validate() error {
 		return fmt.Errorf("%w: robust_capture must be in (0, 1], got %v", ErrInvalid, p.RobustCapture)
 	case p.Objective != "cvar" && p.Objective != "variance":
 		return fmt.Errorf("%w: objective must be cvar or variance, got %q", ErrInvalid, p.Objective)
+	case p.Robustness != "tail" && p.Robustness != "worst":
+		return fmt.Errorf("%w: robustness must be tail or worst, got %q", ErrInvalid, p.Robustness)
+	case !(p.TailShare > 0 && p.TailShare <= 1):
+		return fmt.Errorf("%w: tail_share must be in (0, 1], got %v", ErrInvalid, p.TailShare)
 	case !(p.RebalanceMin >= 0 && p.RebalanceMin < 1):
 		return fmt.Errorf("%w: rebalance_min must be in [0, 1), got %v", ErrInvalid, p.RebalanceMin)
 	case p.Holdings != nil && p.Objective != "cvar":
@@ -116,7 +154,7 @@ type Position struct {
 // Programme is a set of hedges with its figures.
 type Programme struct {
 	Name    string     `json:"name"`
-	Lambda  float64    `json:"lambda"` // frontier weight on the worst case
+	Lambda  float64    `json:"lambda"` // frontier weight on the tail measure (Policy.Robustness)
 	Method  string     `json:"method"`
 	Hedges  []Position `json:"hedges"`
 	CostBps float64    `json:"cost_bps"`
@@ -424,11 +462,11 @@ var FrontierLambdas = []float64{0, 0.2, 0.4, 0.6, 0.8, 1}
 // Optimise assembles the run's hedging problem under the policy and
 // returns the median-optimal and robust programmes, the frontier between
 // them, the cost of robustness and the recommendation: the frontier point
-// with the least weight on the worst case (so the most median-efficient)
-// that captures at least RobustCapture of the robust programme's saving
-// in worst-scenario CVaR and lowers funding-ratio vol, among those within
-// budget; failing that, the frontier point with the lowest funding-ratio
-// vol.
+// with the least weight on the tail measure (Policy.Robustness; so the
+// most median-efficient) that captures at least RobustCapture of the
+// robust programme's saving in that measure and lowers funding-ratio vol,
+// among those within budget; failing that, the frontier point with the
+// lowest funding-ratio vol.
 func Optimise(col *consumers.Collected, model *sim.Model, pol Policy) (*Programmes, error) {
 	return optimise(col, model, pol, nil, nil)
 }
@@ -466,6 +504,10 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 	if err := pol.validate(); err != nil {
 		return nil, err
 	}
+	if prev != nil && (prev.Policy.Robustness != pol.Robustness || prev.Policy.TailShare != pol.TailShare) {
+		return nil, fmt.Errorf("%w: re-optimisation with robustness %q (tail share %v), the run's programmes were for %q (%v): their cuts do not apply",
+			ErrInvalid, pol.Robustness, pol.TailShare, prev.Policy.Robustness, prev.Policy.TailShare)
+	}
 	var pr *problem
 	if prev != nil && prev.pr != nil && len(prev.pr.p.PnL) == len(prev.pr.p.Base)*len(shift) {
 		pr = prev.pr.shiftedRows(shift)
@@ -484,12 +526,12 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 	var err error
 	S := col.Spec.Scenarios
 	out := &Programmes{Policy: pol, Hedges: model.Hedges(), Rows: len(pr.p.Base), pr: pr, model: model, thr: col.Spec.Threshold,
-		set: &optimize.Settings{}, pools: map[string]*optimize.CutPool{}, starts: map[string][]float64{}}
+		set: &optimize.Settings{TailShare: pol.TailShare}, pools: map[string]*optimize.CutPool{}, starts: map[string][]float64{}}
 	zero := make([]float64, len(model.Hedges()))
 	if out.Unhedged, out.UnhedgedByScn, err = pr.metrics(model, zero, col.Spec.Threshold, S); err != nil {
 		return nil, err
 	}
-	set := &optimize.Settings{}
+	set := &optimize.Settings{TailShare: pol.TailShare}
 	unhedgedEval, err := optimize.Evaluate(&pr.p, zero, set)
 	if err != nil {
 		return nil, err
@@ -565,7 +607,7 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 					continue
 				default:
 				}
-				s := &optimize.Settings{Cancel: cancel}
+				s := &optimize.Settings{Cancel: cancel, TailShare: pol.TailShare}
 				if prev != nil {
 					s.Warm = prev.pools[j.name].Shifted(shift)
 					s.Start = prev.starts[j.name]
@@ -574,10 +616,18 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 				case "median":
 					j.res, j.err = optimize.Median(&pr.p, s)
 				case "robust":
-					j.res, j.err = optimize.Robust(&pr.p, s)
+					if pol.Robustness == "worst" {
+						j.res, j.err = optimize.Robust(&pr.p, s)
+					} else {
+						j.res, j.err = optimize.TailRobust(&pr.p, s)
+					}
 				default:
+					frontier := optimize.TailFrontier
+					if pol.Robustness == "worst" {
+						frontier = optimize.Frontier
+					}
 					var pts []optimize.Point
-					if pts, j.err = optimize.Frontier(&pr.p, s, []float64{j.lambda}); j.err == nil {
+					if pts, j.err = frontier(&pr.p, s, []float64{j.lambda}); j.err == nil {
 						j.res = pts[0].Result
 					}
 				}
@@ -623,9 +673,9 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 	// every point; a re-optimisation takes the points in λ order only
 	// until one qualifies (the same choice, with less work), cancels the
 	// solves still running, and its frontier is then partial.
-	need := pol.RobustCapture * (unhedgedEval.WorstCVaR - rob.Metrics.WorstCVaR)
+	need := pol.RobustCapture * (pol.robustMeasure(unhedgedEval) - pol.robustMeasure(rob.Metrics))
 	qualifies := func(r optimize.Result, prog *Programme) bool {
-		return unhedgedEval.WorstCVaR-r.Metrics.WorstCVaR >= need && r.CostPerYear <= pr.p.Budget*(1+1e-9) &&
+		return pol.robustMeasure(unhedgedEval)-pol.robustMeasure(r.Metrics) >= need && r.CostPerYear <= pr.p.Budget*(1+1e-9) &&
 			prog.Metrics.FundingRatioVol < out.Unhedged.FundingRatioVol
 	}
 	var pts []optimize.Point
@@ -729,14 +779,14 @@ func (out *Programmes) keepOrRebalance(pr *problem, pol *Policy, set *optimize.S
 		return err
 	}
 	if !qualifies(optimize.Result{X: xh, Metrics: om, CostPerYear: held.CostUSD}, &held) {
-		out.Decision = fmt.Sprintf("rebalance: the held programme no longer captures %.0f%% of the robust programme's worst-scenario saving "+
-			"within budget, or no longer lowers funding-ratio vol", pol.RobustCapture*100)
+		out.Decision = fmt.Sprintf("rebalance: the held programme no longer captures %.0f%% of the robust programme's %s saving "+
+			"within budget, or no longer lowers funding-ratio vol", pol.RobustCapture*100, pol.robustWord())
 		return nil
 	}
 	l := out.RecommendedAt
 	rec := &out.Recommended
-	objH := (1-l)*om.MedianCVaR + l*om.WorstCVaR + held.TradeCostUSD
-	objR := (1-l)*rec.Optimiser.MedianCVaR + l*rec.Optimiser.WorstCVaR + rec.TradeCostUSD
+	objH := (1-l)*om.MedianCVaR + l*pol.robustMeasure(om) + held.TradeCostUSD
+	objR := (1-l)*rec.Optimiser.MedianCVaR + l*pol.robustMeasure(rec.Optimiser) + rec.TradeCostUSD
 	gain := (objH - objR) / math.Abs(objH)
 	if gain > pol.RebalanceMin {
 		out.Decision = fmt.Sprintf("rebalance: at λ = %.1f it improves on the held programme by %.2f%% net of $%.1fm trading cost (threshold %.2f%%)",

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/hedgeflow/hedgeflow/consumers"
 	"github.com/hedgeflow/hedgeflow/examples"
+	"github.com/hedgeflow/hedgeflow/pricing/optimize"
 	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 	"github.com/hedgeflow/hedgeflow/producers"
 	"github.com/hedgeflow/hedgeflow/streams"
@@ -49,7 +51,7 @@ func itoa(n int) string {
 // On the sample fund the recommended programme respects the budget, the
 // trading rules and the FX hedge-ratio policy, and beats unhedged on CVaR
 // 95 and funding-ratio volatility (issue 5's acceptance test); the robust
-// programme's worst scenario is no worse than the median-optimal one's.
+// programme's tail of scenarios is no worse than the median-optimal one's.
 func TestRecommendedBeatsUnhedgedWithinBudget(t *testing.T) {
 	col, rm := sampleRun(t, 40, 100, 100)
 	out, err := Optimise(col, rm.Model, Policy{})
@@ -74,8 +76,8 @@ func TestRecommendedBeatsUnhedgedWithinBudget(t *testing.T) {
 			t.Errorf("%s: notional %.4g below the minimum trade", p.ID, p.NotionalUSD)
 		}
 	}
-	if out.Robust.Optimiser.WorstCVaR > out.MedianOptimal.Optimiser.WorstCVaR*(1+1e-6) {
-		t.Errorf("robust worst CVaR %.4g above median-optimal's %.4g", out.Robust.Optimiser.WorstCVaR, out.MedianOptimal.Optimiser.WorstCVaR)
+	if out.Robust.Optimiser.TailCVaR > out.MedianOptimal.Optimiser.TailCVaR*(1+1e-6) {
+		t.Errorf("robust tail CVaR %.4g above median-optimal's %.4g", out.Robust.Optimiser.TailCVaR, out.MedianOptimal.Optimiser.TailCVaR)
 	}
 	if len(out.Frontier) != len(FrontierLambdas) {
 		t.Errorf("%d frontier points, want %d", len(out.Frontier), len(FrontierLambdas))
@@ -165,5 +167,71 @@ func TestReoptimiseIsOptimiseOnShiftedRows(t *testing.T) {
 		if _, err := Reoptimise(col, rm.Model, pol, re, shift); !errors.Is(err, ErrInvalid) {
 			t.Errorf("re-optimising a re-optimisation: err = %v, want ErrInvalid", err)
 		}
+	}
+}
+
+// Each robustness measure: the robust programme is no worse than the
+// median-optimal one in it, the recommendation captures RobustCapture of
+// the robust programme's saving in it (or is the fallback, the lowest
+// funding-ratio vol), and the frontier's weight is on it; an unknown
+// measure or tail share is refused, naming the field.
+func TestRobustnessMeasures(t *testing.T) {
+	col, rm := sampleRun(t, 40, 100, 100)
+	for _, pol := range []Policy{{}, {Robustness: "worst"}, {TailShare: 0.25}} {
+		out, err := Optimise(col, rm.Model, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &out.Policy
+		if p.Robustness == "" || p.TailShare == 0 {
+			t.Fatalf("policy %+v: defaults not set", *p)
+		}
+		of := func(m optimize.Metrics) float64 {
+			if p.Robustness == "worst" {
+				return m.WorstCVaR
+			}
+			return m.TailCVaR
+		}
+		measure := func(prog *Programme) float64 { return of(prog.Optimiser) }
+		if measure(&out.Robust) > measure(&out.MedianOptimal)*(1+1e-6) {
+			t.Errorf("%s: robust %.4g above median-optimal %.4g", p.Robustness, measure(&out.Robust), measure(&out.MedianOptimal))
+		}
+		_, _, um, err := out.Evaluate(make([]float64, len(out.Hedges)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := of(um)
+		need := p.RobustCapture * (u - measure(&out.Robust))
+		got := u - measure(&out.Recommended)
+		fallback := true
+		for _, f := range out.Frontier {
+			if f.Metrics.FundingRatioVol < out.Recommended.Metrics.FundingRatioVol-1e-12 {
+				fallback = false
+			}
+		}
+		if got < need*(1-1e-9) && !fallback {
+			t.Errorf("%s: the recommendation saves %.4g of the measure, the policy needs %.4g", p.Robustness, got, need)
+		}
+		// and it is the least weight that does
+		for _, f := range out.Frontier {
+			if f.Lambda < out.RecommendedAt && u-measure(&f) >= need && f.CostBps <= p.BudgetBps*(1+1e-9) &&
+				f.Metrics.FundingRatioVol < out.Unhedged.FundingRatioVol {
+				t.Errorf("%s: λ %.1f qualifies (saves %.4g of %.4g), the recommendation is at λ %.1f", p.Robustness, f.Lambda, u-measure(&f), need, out.RecommendedAt)
+			}
+		}
+		t.Logf("%s (share %.2f): λ %.1f, %d lines, %.1f bp, saves %.3g of %.3g needed; robust %.1f bp",
+			p.Robustness, p.TailShare, out.RecommendedAt, len(out.Recommended.Hedges), out.Recommended.CostBps, got, need, out.Robust.CostBps)
+	}
+	for _, pol := range []Policy{{Robustness: "median"}, {TailShare: 1.5}, {TailShare: -0.1}} {
+		_, err := Optimise(col, rm.Model, pol)
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("policy %+v: error %v, want ErrInvalid", pol, err)
+		}
+	}
+	if err := (Policy{Robustness: "median"}).Check(); err == nil || !strings.Contains(err.Error(), "robustness") {
+		t.Errorf("robustness median: %v", err)
+	}
+	if err := (Policy{TailShare: 2}).Check(); err == nil || !strings.Contains(err.Error(), "tail_share") {
+		t.Errorf("tail share 2: %v", err)
 	}
 }

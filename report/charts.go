@@ -232,12 +232,24 @@ func scatterChart(id, title, xlabel, ylabel string, xfmt, yfmt func(float64) str
 	return p.svg()
 }
 
-// frontierChart draws the frontier's worst- and median-scenario CVaR 95
-// against cost, with the median-optimal, robust and recommended
-// programmes marked.
+// tailMeasure is the robustness measure of the report's policy: its name
+// and its value for a programme (the worst scenario's CVaR 95 for reports
+// written before the policy named one).
+func (r *Report) tailMeasure() (string, func(*Programme) float64) {
+	if hp := r.HedgingPolicy; hp != nil && hp.Robustness == "tail" {
+		return fmt.Sprintf("mean CVaR 95 of the worst %.0f%% of scenarios", 100*hp.TailShare),
+			func(q *Programme) float64 { return q.TailCVaR95 }
+	}
+	return "worst-scenario CVaR 95", func(q *Programme) float64 { return q.WorstCVaR95 }
+}
+
+// frontierChart draws the frontier's tail measure (Report.tailMeasure) and
+// median-scenario CVaR 95 against cost, with the median-optimal, robust
+// and recommended programmes marked.
 func frontierChart(r *Report) string {
+	tailName, tailOf := r.tailMeasure()
 	// In order of λ, the frontier's own order: costs can tie or fall
-	// back as the weight on the worst case grows.
+	// back as the weight on the tail grows.
 	pts := slices.Clone(r.Frontier)
 	slices.SortStableFunc(pts, func(a, b FrontierPoint) int { return cmp.Compare(a.Lambda, b.Lambda) })
 	named := []struct {
@@ -246,11 +258,11 @@ func frontierChart(r *Report) string {
 	}{{"median-optimal", r.MedianOptimal}, {"robust", r.Robust}, {"recommended", r.Recommended}}
 	var cost, worst, median []float64
 	for _, f := range pts {
-		cost, worst, median = append(cost, f.CostBps), append(worst, f.WorstCVaR95/1e9), append(median, f.MedianCVaR95/1e9)
+		cost, worst, median = append(cost, f.CostBps), append(worst, tailOf(&f.Programme)/1e9), append(median, f.MedianCVaR95/1e9)
 	}
 	for _, n := range named {
 		if n.p != nil {
-			cost, worst, median = append(cost, n.p.CostBps), append(worst, n.p.WorstCVaR95/1e9), append(median, n.p.MedianCVaR95/1e9)
+			cost, worst, median = append(cost, n.p.CostBps), append(worst, tailOf(n.p)/1e9), append(median, n.p.MedianCVaR95/1e9)
 		}
 	}
 	p := newPlot("chart-frontier", "Cost versus tail risk: the frontier from median-optimal to robust", 760, 420)
@@ -262,7 +274,7 @@ func frontierChart(r *Report) string {
 		colour, label string
 		y             func(*Programme) float64
 	}{
-		{colUnhedged, "worst-scenario CVaR 95", func(q *Programme) float64 { return q.WorstCVaR95 / 1e9 }},
+		{colUnhedged, tailName, func(q *Programme) float64 { return tailOf(q) / 1e9 }},
 		{colMedian, "median-scenario CVaR 95", func(q *Programme) float64 { return q.MedianCVaR95 / 1e9 }},
 	} {
 		var path strings.Builder
@@ -280,7 +292,7 @@ func frontierChart(r *Report) string {
 		if n.p == nil {
 			continue
 		}
-		x, y := p.px(n.p.CostBps), p.py(n.p.WorstCVaR95/1e9)
+		x, y := p.px(n.p.CostBps), p.py(tailOf(n.p)/1e9)
 		switch n.name {
 		case "recommended":
 			p.add(`<circle class="mark" data-name="recommended" cx="%.1f" cy="%.1f" r="9" fill="none" stroke="#f39c12" stroke-width="3"/>`, x, y)

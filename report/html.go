@@ -263,19 +263,21 @@ func (r *Report) compareView(v *htmlView) {
 		c.Rows = append(c.Rows, cr)
 	}
 	prow("worst-scenario CVaR 95", func(p *Programme) string { return fmtUSD(p.WorstCVaR95) })
+	prow(fmt.Sprintf("mean CVaR 95 of the worst %.0f%% of scenarios", 100*r.tailShare()), func(p *Programme) string { return fmtUSD(p.TailCVaR95) })
 	prow("median-scenario CVaR 95", func(p *Programme) string { return fmtUSD(p.MedianCVaR95) })
 	prow("cost (bp of assets a year)", func(p *Programme) string { return fmtBps(p.CostBps) })
 	prow("cost (USD a year)", func(p *Programme) string { return fmtUSD(p.CostUSD) })
 	if rb := r.CostOfRobustness; rb != nil {
 		eff := "n/a (nothing given up)"
 		if rb.Efficiency != nil {
-			eff = fmt.Sprintf("%.2f USD of worst-scenario CVaR saved per USD given up", *rb.Efficiency)
+			name, _ := r.tailMeasure()
+			eff = fmt.Sprintf("%.2f USD of %s saved per USD given up", *rb.Efficiency, name)
 		}
 		c.Robustness = []fact{
 			{"Median-scenario CVaR 95 given up", fmtUSD(rb.MedianGivenUpUSD)},
 			{"Extra cost a year", fmtUSD(rb.ExtraCostUSD)},
 			{"Worst-scenario CVaR 95 saved", fmtUSD(rb.WorstSavedUSD)},
-			{"Tail-scenarios CVaR 95 saved", fmtUSD(rb.TailSavedUSD)},
+			{fmt.Sprintf("Mean CVaR 95 of the worst %.0f%% of scenarios saved", 100*r.tailShare()), fmtUSD(rb.TailSavedUSD)},
 			{"Efficiency", eff},
 		}
 	}
@@ -347,11 +349,17 @@ func (r *Report) charts() []chartView {
 		c.Missing = r.missingHedging()
 	} else {
 		c.SVG = template.HTML(frontierChart(r))
-		c.Caption = fmt.Sprintf("The %d frontier programmes (minimising (1-λ) median-scenario CVaR 95 + λ worst-scenario CVaR 95, λ from 0 to 1) by annual cost: "+
-			"worst-scenario CVaR 95 (upper line) and median-scenario CVaR 95 (lower line). Diamonds mark the median-optimal and robust programmes; the ring marks the recommended one.", len(r.Frontier))
+		name, _ := r.tailMeasure()
+		c.Caption = fmt.Sprintf("The %d frontier programmes (minimising (1-λ) median-scenario CVaR 95 + λ %s, λ from 0 to 1) by annual cost: "+
+			"%s (upper line) and median-scenario CVaR 95 (lower line). Diamonds mark the median-optimal and robust programmes; the ring marks the recommended one.",
+			len(r.Frontier), name, name)
 		if rb := r.CostOfRobustness; rb != nil {
-			c.Caption += fmt.Sprintf(" Going from median-optimal to robust saves %s of worst-scenario CVaR 95 for %s of median-scenario CVaR 95 and %s a year of cost.",
-				fmtUSD(rb.WorstSavedUSD), fmtUSD(rb.MedianGivenUpUSD), fmtUSD(rb.ExtraCostUSD))
+			saved := rb.WorstSavedUSD
+			if r.HedgingPolicy != nil && r.HedgingPolicy.Robustness == "tail" {
+				saved = rb.TailSavedUSD
+			}
+			c.Caption += fmt.Sprintf(" Going from median-optimal to robust saves %s of %s for %s of median-scenario CVaR 95 and %s a year of cost.",
+				fmtUSD(saved), name, fmtUSD(rb.MedianGivenUpUSD), fmtUSD(rb.ExtraCostUSD))
 		}
 	}
 	out = append(out, c)
@@ -524,4 +532,13 @@ func fmtBps(x float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.1f bp", x)
+}
+
+// tailShare is the policy's share of worst scenarios in its tail measure
+// (0.10 for reports written before the policy recorded it).
+func (r *Report) tailShare() float64 {
+	if hp := r.HedgingPolicy; hp != nil && hp.TailShare > 0 {
+		return hp.TailShare
+	}
+	return 0.10
 }

@@ -214,6 +214,8 @@ func TestHTMLTables(t *testing.T) {
 		"against a budget of " + strconv.FormatFloat(r.HedgingPolicy.BudgetBps, 'f', 1, 64) + " bp",
 		`id="horizon-table"`, `id="compare-table"`, `id="robustness-table"`, `id="roadmap-table"`,
 		"median-optimal", "robust", "@media print",
+		// the frontier and the cost of robustness in the policy's measure
+		"λ mean CVaR 95 of the worst 10% of scenarios", "USD of mean CVaR 95 of the worst 10% of scenarios saved per USD given up",
 	} {
 		if !strings.Contains(b, want) {
 			t.Errorf("page lacks %q", want)

@@ -54,8 +54,9 @@ type Programme struct {
 }
 
 // FrontierPoint is a programme between median-optimal (lambda 0) and
-// robust (lambda 1): it minimises (1-λ)·median-scenario CVaR + λ·worst
-// scenario CVaR.
+// robust (lambda 1): it minimises (1-λ)·median-scenario CVaR + λ·tail
+// measure, the policy's robustness: the mean CVaR of the worst share of
+// scenarios ("tail") or the worst scenario's CVaR ("worst").
 type FrontierPoint struct {
 	Lambda float64 `json:"lambda"`
 	Programme
@@ -70,22 +71,29 @@ type Robustness struct {
 	ExtraCostUSD     float64 `json:"extra_cost_usd_per_year"`
 	WorstSavedUSD    float64 `json:"worst_cvar95_saved_usd"`
 	TailSavedUSD     float64 `json:"tail_cvar95_saved_usd"`
-	// Efficiency is the worst-scenario CVaR saved per USD given up in the
-	// median scenario and in cost; null when nothing is given up.
+	// Efficiency is the CVaR saved in the policy's tail measure
+	// (hedging_policy.robustness: the worst share of scenarios, or the
+	// worst scenario) per USD given up in the median scenario and in
+	// cost; null when nothing is given up.
 	Efficiency *float64 `json:"efficiency"`
 }
 
 // Policy is the hedging policy the programmes obey.
 type Policy struct {
-	BudgetBps         float64  `json:"budget_bps"`
-	FXHedgeRatioMin   float64  `json:"fx_hedge_ratio_min"`
-	FXHedgeRatioMax   float64  `json:"fx_hedge_ratio_max"`
-	MinTradeUSD       float64  `json:"min_trade_usd"`
-	MaxLines          int      `json:"max_lines"`
-	Prohibited        []string `json:"prohibited,omitempty"`
-	Objective         string   `json:"objective"`
-	RobustCapture     float64  `json:"robust_capture"`
-	RecommendedLambda float64  `json:"recommended_lambda"`
+	BudgetBps       float64  `json:"budget_bps"`
+	FXHedgeRatioMin float64  `json:"fx_hedge_ratio_min"`
+	FXHedgeRatioMax float64  `json:"fx_hedge_ratio_max"`
+	MinTradeUSD     float64  `json:"min_trade_usd"`
+	MaxLines        int      `json:"max_lines"`
+	Prohibited      []string `json:"prohibited,omitempty"`
+	Objective       string   `json:"objective"`
+	RobustCapture   float64  `json:"robust_capture"`
+	// Robustness is the tail measure the robust programme minimises:
+	// "tail", the mean CVaR 95 of the worst TailShare of scenarios, or
+	// "worst", the worst scenario's.
+	Robustness        string  `json:"robustness"`
+	TailShare         float64 `json:"tail_share"`
+	RecommendedLambda float64 `json:"recommended_lambda"`
 	// RebalanceDecision, when the run was given holdings, says whether
 	// the recommendation keeps them or rebalances, and why.
 	RebalanceDecision string `json:"rebalance_decision,omitempty"`
@@ -111,7 +119,11 @@ func (r *Report) AddProgrammes(ps *agents.Programmes) {
 	}
 	rb := ps.Robustness
 	var eff *float64
-	if e := rb.Efficiency; !math.IsInf(e, 0) && !math.IsNaN(e) {
+	e := rb.TailEfficiency
+	if ps.Policy.Robustness == "worst" {
+		e = rb.Efficiency
+	}
+	if !math.IsInf(e, 0) && !math.IsNaN(e) {
 		eff = &e
 	}
 	r.CostOfRobustness = &Robustness{MedianGivenUpUSD: rb.MedianGivenUp, ExtraCostUSD: rb.ExtraCost,
@@ -119,7 +131,8 @@ func (r *Report) AddProgrammes(ps *agents.Programmes) {
 	p := ps.Policy
 	r.HedgingPolicy = &Policy{BudgetBps: p.BudgetBps, FXHedgeRatioMin: p.FXRatioMin, FXHedgeRatioMax: p.FXRatioMax,
 		MinTradeUSD: p.MinTradeUSD, MaxLines: p.MaxLines, Prohibited: p.Prohibited, Objective: p.Objective,
-		RobustCapture: p.RobustCapture, RecommendedLambda: ps.RecommendedAt, OptimisationRows: ps.Rows,
+		RobustCapture: p.RobustCapture, Robustness: p.Robustness, TailShare: p.TailShare,
+		RecommendedLambda: ps.RecommendedAt, OptimisationRows: ps.Rows,
 		RebalanceDecision: ps.Decision}
 	for i := range r.ScenarioMetrics {
 		if i < len(ps.Recommended.ByScenario) {

@@ -39,11 +39,14 @@ type RunRequest struct {
 	Paths         int    `json:"paths,omitempty"`          // default 1000
 	PartitionSize int    `json:"partition_size,omitempty"` // default 50
 	// Seed defaults to 42, as for hedgeflow run (0 is a seed).
-	Seed      *uint64  `json:"seed,omitempty"`
-	Objective string   `json:"objective,omitempty"`  // cvar (default) or variance
-	BudgetBps float64  `json:"budget_bps,omitempty"` // default 25
-	Prohibit  []string `json:"prohibit,omitempty"`   // hedge ids, kinds or asset classes
-	NoHedging bool     `json:"no_hedging,omitempty"`
+	Seed      *uint64 `json:"seed,omitempty"`
+	Objective string  `json:"objective,omitempty"` // cvar (default) or variance
+	// Robustness is what the robust programme minimises: tail (default,
+	// the mean CVaR 95 of the worst 10% of scenarios) or worst.
+	Robustness string   `json:"robustness,omitempty"`
+	BudgetBps  float64  `json:"budget_bps,omitempty"` // default 25
+	Prohibit   []string `json:"prohibit,omitempty"`   // hedge ids, kinds or asset classes
+	NoHedging  bool     `json:"no_hedging,omitempty"`
 	// Wait: true (the default) replies when the run is done, with its
 	// summary; false replies at once with the run id.
 	Wait *bool `json:"wait,omitempty"`
@@ -160,8 +163,8 @@ func parseRunRequest(body []byte, lim Limits, portfolioDir string) (*accepted, e
 		if err := p.Check(); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 		}
-	} else if req.Objective != "" || req.BudgetBps != 0 || len(req.Prohibit) > 0 {
-		return nil, bad("no_hedging", "objective, budget_bps and prohibit apply to hedging, which no_hedging turns off")
+	} else if req.Objective != "" || req.BudgetBps != 0 || len(req.Prohibit) > 0 || req.Robustness != "" {
+		return nil, bad("no_hedging", "objective, budget_bps, robustness and prohibit apply to hedging, which no_hedging turns off")
 	}
 	a := &accepted{Request: req}
 	switch {
@@ -287,7 +290,7 @@ func orDefault(v, d int) int {
 
 // policy is the hedging policy a request asks for.
 func policy(r *RunRequest) agents.Policy {
-	return agents.Policy{BudgetBps: r.BudgetBps, Objective: r.Objective, Prohibited: r.Prohibit}
+	return agents.Policy{BudgetBps: r.BudgetBps, Objective: r.Objective, Robustness: r.Robustness, Prohibited: r.Prohibit}
 }
 
 // options are the run options of an accepted request, less the

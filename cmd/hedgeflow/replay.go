@@ -33,6 +33,7 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	seed := fs.Uint64("seed", 42, "seed of every recalibration run (the same each time)")
 	rebalance := fs.String("rebalance", "weekly", "when to recalibrate: weekly, monthly, or N days (every N business days)")
 	budget := fs.Float64("budget-bps", 25, "hedging budget: all-in annual cost in bp of assets")
+	robustness := fs.String("robustness", "tail", "what the robust programme minimises: tail (mean CVaR 95 of the worst 10% of scenarios) or worst (the worst scenario's CVaR 95)")
 	workers := fs.Int("workers", 0, "pricing workers in this process (default: number of CPUs)")
 	keepLiabs := fs.Bool("keep-liabilities", false, "keep the liability cash flows as given instead of starting each window at the fund's own funded ratio")
 	natsURL := fs.String("nats", "", "`URL` of an external NATS server with JetStream (default: embedded, in-process); a live serve there ignores the replayed quotes (older than its market), but its workers share the replay's runs")
@@ -69,7 +70,7 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	o := backtest.Options{DataDir: dir, Windows: ws, PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
 		Rebalance: rb, KeepLiabilities: *keepLiabs, FromScratch: *fromScratch}
 	o.Run = run.Options{Scenarios: *scenarios, Paths: *paths, Seed: *seed, Workers: *workers, NATSURL: *natsURL}
-	o.Run.Policy.BudgetBps = *budget
+	o.Run.Policy.BudgetBps, o.Run.Policy.Robustness = *budget, *robustness
 	if err := nf.apply(&o.Run); err != nil {
 		return err
 	}

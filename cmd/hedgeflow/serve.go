@@ -53,6 +53,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	recalSeed := fs.Uint64("recal-seed", 42, "the recalibrator's seed")
 	budget := fs.Float64("budget-bps", 25, "the recalibrator's hedging budget, all-in annual cost in bp of assets")
 	objective := fs.String("objective", "cvar", "the recalibrator's hedge objective: cvar or variance")
+	robustness := fs.String("robustness", "tail", "the recalibrator's robust measure: tail (mean CVaR 95 of the worst 10% of scenarios) or worst (the worst scenario's)")
 	thresholds := fs.String("thresholds", "", "YAML `FILE` of the recalibrator's materiality thresholds (fx_spot_pct, fx_vol_pts, swaption_vol_bps, curve_bps, spread_bps, index_bps, equity_vol_pts)")
 	verbose := fs.Bool("v", false, "log debug events too")
 	nf := addNATSFlags(fs)
@@ -70,7 +71,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usageErrorf("--ack-wait: must not be negative, got %v", *ackWait)
 	}
 	if !*recal {
-		for _, name := range []string{"portfolio", "market", "recal-scenarios", "recal-paths", "recal-seed", "budget-bps", "objective", "thresholds"} {
+		for _, name := range []string{"portfolio", "market", "recal-scenarios", "recal-paths", "recal-seed", "budget-bps", "objective", "robustness", "thresholds"} {
 			if set[name] {
 				return usageErrorf("--%s configures the recalibrator, which --recal=false turns off", name)
 			}
@@ -114,7 +115,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			Scenarios: *recalScenarios, Paths: *recalPaths, Seed: *recalSeed,
 			Workers: -1, Topology: cfg.Topology, Log: log,
 		}
-		o.Policy.BudgetBps, o.Policy.Objective = *budget, *objective
+		o.Policy.BudgetBps, o.Policy.Objective, o.Policy.Robustness = *budget, *objective, *robustness
 		if err := o.Policy.Check(); err != nil {
 			return usageErrorf("%v", err)
 		}
