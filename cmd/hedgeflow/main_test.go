@@ -88,6 +88,8 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{[]string{"run", "--reasoner", "oracle"}, 2, `--reasoner: deterministic or bedrock, got "oracle"`},
 		{[]string{"run", "--scenarios", "5", "--paths", "20", "--objective", "sharpe"}, 1, `objective must be cvar or variance, got "sharpe"`},
 		{[]string{"run", "--scenarios", "5", "--paths", "20", "--budget-bps", "-3"}, 1, "budget_bps must be in (0, 1000]"},
+		{[]string{"run", "--scenarios", "5", "--paths", "20", "--robustness", "median"}, 1, `robustness must be tail or worst, got "median"`},
+		{[]string{"run", "--tail-share", "0"}, 2, "--tail-share: must be in (0, 1], got 0"},
 		{[]string{"run", "--paths", "-5"}, 2, "--paths: must be positive"},
 		{[]string{"run", "--scenarios", "100000000"}, 1, "scenarios: must be in [1, 1000000]"},
 		{[]string{"run", "--portfolio", "testdata/bad-portfolio.yaml"}, 1, `testdata/bad-portfolio.yaml:4: equities[1].currency: unknown currency "XMR"`},

@@ -33,7 +33,8 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	seed := fs.Uint64("seed", 42, "seed of every recalibration run (the same each time)")
 	rebalance := fs.String("rebalance", "weekly", "when to recalibrate: weekly, monthly, or N days (every N business days)")
 	budget := fs.Float64("budget-bps", 25, "hedging budget: all-in annual cost in bp of assets")
-	robustness := fs.String("robustness", "tail", "what the robust programme minimises: tail (mean CVaR 95 of the worst 10% of scenarios) or worst (the worst scenario's CVaR 95)")
+	robustness := fs.String("robustness", "tail", "what the robust programme minimises: tail (mean CVaR 95 of the worst --tail-share of scenarios) or worst (the worst scenario's CVaR 95)")
+	tailShare := fs.Float64("tail-share", 0.10, "the share of worst scenarios --robustness tail averages, in (0, 1]")
 	workers := fs.Int("workers", 0, "pricing workers in this process (default: number of CPUs)")
 	keepLiabs := fs.Bool("keep-liabilities", false, "keep the liability cash flows as given instead of starting each window at the fund's own funded ratio")
 	natsURL := fs.String("nats", "", "`URL` of an external NATS server with JetStream (default: embedded, in-process); a live serve there ignores the replayed quotes (older than its market), but its workers share the replay's runs")
@@ -48,6 +49,9 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		if v <= 0 {
 			return usageErrorf("--%s: must be positive, got %d", name, v)
 		}
+	}
+	if !(*tailShare > 0 && *tailShare <= 1) {
+		return usageErrorf("--tail-share: must be in (0, 1], got %v", *tailShare)
 	}
 	dir := *data
 	if dir == "" {
@@ -70,7 +74,7 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	o := backtest.Options{DataDir: dir, Windows: ws, PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
 		Rebalance: rb, KeepLiabilities: *keepLiabs, FromScratch: *fromScratch}
 	o.Run = run.Options{Scenarios: *scenarios, Paths: *paths, Seed: *seed, Workers: *workers, NATSURL: *natsURL}
-	o.Run.Policy.BudgetBps, o.Run.Policy.Robustness = *budget, *robustness
+	o.Run.Policy.BudgetBps, o.Run.Policy.Robustness, o.Run.Policy.TailShare = *budget, *robustness, *tailShare
 	if err := nf.apply(&o.Run); err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ func TestReplayRefusesBadFlags(t *testing.T) {
 		{[]string{"--data", data, "--window", "2009"}, "--window: 2008, 2020, 2022, all or FROM:TO"},
 		{[]string{"--data", data, "--window", "2020-04-01:2020-03-01"}, "TO must be after FROM"},
 		{[]string{"--data", data, "--scenarios", "0"}, "--scenarios: must be positive"},
+		{[]string{"--data", data, "--tail-share", "1.5"}, "--tail-share: must be in (0, 1], got 1.5"},
 		{[]string{"--data", filepath.Join(data, "nope")}, "--data: " + filepath.Join(data, "nope") + " is not a readable directory"},
 		{[]string{"--data", data, "extra"}, `unexpected argument "extra"`},
 	} {

@@ -40,7 +40,8 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	runID := fs.String("run-id", "", "run id (default: time and a random suffix)")
 	budget := fs.Float64("budget-bps", 25, "hedging budget: all-in annual cost in bp of assets")
 	objective := fs.String("objective", "cvar", "hedge objective: cvar (CVaR 95 of the one-year surplus loss) or variance (funded-ratio variance)")
-	robustness := fs.String("robustness", "tail", "what the robust programme minimises: tail (mean CVaR 95 of the worst 10% of scenarios) or worst (the worst scenario's CVaR 95)")
+	robustness := fs.String("robustness", "tail", "what the robust programme minimises: tail (mean CVaR 95 of the worst --tail-share of scenarios) or worst (the worst scenario's CVaR 95)")
+	tailShare := fs.Float64("tail-share", 0.10, "the share of worst scenarios --robustness tail averages, in (0, 1]")
 	prohibit := fs.String("prohibit", "", "comma-separated hedge ids, kinds (e.g. equity_put) or asset classes (fx, rates, credit, equity) not to use")
 	noHedging := fs.Bool("no-hedging", false, "skip the hedge optimisation")
 	reasonerName := fs.String("reasoner", "deterministic", "agents' reasoner: deterministic (offline, default) or bedrock (Amazon Bedrock Converse; explains and chooses among scored candidates, figures checked)")
@@ -59,7 +60,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		Scenarios: *scenarios, Paths: *paths, Seed: *seed, Workers: *workers, PartitionSize: *partition,
 		NATSURL: *natsURL, StoreDir: *store, RunID: *runID, NoHedging: *noHedging,
 	}
-	o.Policy.BudgetBps, o.Policy.Objective, o.Policy.Robustness = *budget, *objective, *robustness
+	o.Policy.BudgetBps, o.Policy.Objective, o.Policy.Robustness, o.Policy.TailShare = *budget, *objective, *robustness, *tailShare
 	switch *reasonerName {
 	case "deterministic":
 	case "bedrock":
@@ -101,6 +102,9 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if v <= 0 {
 			return usageErrorf("--%s: must be positive, got %d", name, v)
 		}
+	}
+	if !(*tailShare > 0 && *tailShare <= 1) {
+		return usageErrorf("--tail-share: must be in (0, 1], got %v", *tailShare)
 	}
 	if err := loadInput(*portfolio, &o.PortfolioFile, &o.PortfolioYAML); err != nil {
 		return err

@@ -287,6 +287,7 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{[]string{"serve", "--workers", "0"}, 2, "--workers: a number of goroutines, or -1 for none, got 0"},
 		{[]string{"serve", "--recal=false", "--recal-paths", "10"}, 2, "--recal-paths configures the recalibrator"},
 		{[]string{"serve", "--objective", "sharpe"}, 2, `objective must be cvar or variance, got "sharpe"`},
+		{[]string{"serve", "--robustness", "median"}, 2, `robustness must be tail or worst, got "median"`},
 		{[]string{"serve", "--token", "short", "--listen", "", "--http", ""}, 1, "token must be at least 16 characters"},
 		{[]string{"serve", "--portfolio-dir", "/nonexistent"}, 2, "--portfolio-dir /nonexistent: not a directory"},
 		{[]string{"serve", "--thresholds", "testdata/missing.yaml"}, 1, "no such file"},
