@@ -51,7 +51,7 @@ func itoa(n int) string {
 // On the sample fund the recommended programme respects the budget, the
 // trading rules and the FX hedge-ratio policy, and beats unhedged on CVaR
 // 95 and funding-ratio volatility (issue 5's acceptance test); the robust
-// programme's tail of scenarios is no worse than the median-optimal one's.
+// programme's worst scenario is no worse than the median-optimal one's.
 func TestRecommendedBeatsUnhedgedWithinBudget(t *testing.T) {
 	col, rm := sampleRun(t, 40, 100, 100)
 	out, err := Optimise(col, rm.Model, Policy{})
@@ -76,8 +76,8 @@ func TestRecommendedBeatsUnhedgedWithinBudget(t *testing.T) {
 			t.Errorf("%s: notional %.4g below the minimum trade", p.ID, p.NotionalUSD)
 		}
 	}
-	if out.Robust.Optimiser.TailCVaR > out.MedianOptimal.Optimiser.TailCVaR*(1+1e-6) {
-		t.Errorf("robust tail CVaR %.4g above median-optimal's %.4g", out.Robust.Optimiser.TailCVaR, out.MedianOptimal.Optimiser.TailCVaR)
+	if out.Robust.Optimiser.WorstCVaR > out.MedianOptimal.Optimiser.WorstCVaR*(1+1e-6) {
+		t.Errorf("robust worst CVaR %.4g above median-optimal's %.4g", out.Robust.Optimiser.WorstCVaR, out.MedianOptimal.Optimiser.WorstCVaR)
 	}
 	if len(out.Frontier) != len(FrontierLambdas) {
 		t.Errorf("%d frontier points, want %d", len(out.Frontier), len(FrontierLambdas))
@@ -177,7 +177,7 @@ func TestReoptimiseIsOptimiseOnShiftedRows(t *testing.T) {
 // measure or tail share is refused, naming the field.
 func TestRobustnessMeasures(t *testing.T) {
 	col, rm := sampleRun(t, 40, 100, 100)
-	for _, pol := range []Policy{{}, {Robustness: "worst"}, {TailShare: 0.25}} {
+	for _, pol := range []Policy{{}, {Robustness: "tail"}, {Robustness: "tail", TailShare: 0.25}} {
 		out, err := Optimise(col, rm.Model, pol)
 		if err != nil {
 			t.Fatal(err)

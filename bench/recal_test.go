@@ -2,10 +2,12 @@ package bench
 
 import (
 	"context"
+	"os"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/hedgeflow/hedgeflow/agents"
 	"github.com/hedgeflow/hedgeflow/examples"
 	"github.com/hedgeflow/hedgeflow/input"
 	"github.com/hedgeflow/hedgeflow/pricing/market"
@@ -42,6 +44,8 @@ func BenchmarkRecalibration(b *testing.B) {
 			PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
 			MarketFile: examples.MarketFile, MarketYAML: examples.Market,
 			Scenarios: s, Paths: p, Seed: 42, Conn: nc,
+			// HEDGEFLOW_BENCH_ROBUSTNESS=worst measures the minimax policy
+			Policy: agents.Policy{Robustness: os.Getenv("HEDGEFLOW_BENCH_ROBUSTNESS")},
 		},
 		OnRecommendation: func(x *streams.Recommendation) { recs <- x },
 	})

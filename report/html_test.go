@@ -215,11 +215,25 @@ func TestHTMLTables(t *testing.T) {
 		`id="horizon-table"`, `id="compare-table"`, `id="robustness-table"`, `id="roadmap-table"`,
 		"median-optimal", "robust", "@media print",
 		// the frontier and the cost of robustness in the policy's measure
-		"λ mean CVaR 95 of the worst 10% of scenarios", "USD of mean CVaR 95 of the worst 10% of scenarios saved per USD given up",
+		"λ worst-scenario CVaR 95", "USD of worst-scenario CVaR 95 saved per USD given up",
 	} {
 		if !strings.Contains(b, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+	// The same report under the tail measure speaks of the tail.
+	tr := *r
+	hp := *r.HedgingPolicy
+	hp.Robustness, hp.TailShare = "tail", 0.10
+	tr.HedgingPolicy = &hp
+	tb := string(page(t, &tr))
+	for _, want := range []string{"λ mean CVaR 95 of the worst 10% of scenarios", "USD of mean CVaR 95 of the worst 10% of scenarios saved per USD given up"} {
+		if !strings.Contains(tb, want) {
+			t.Errorf("the page under the tail measure lacks %q", want)
+		}
+	}
+	if strings.Contains(tb, "λ worst-scenario CVaR 95") {
+		t.Error("the page under the tail measure still weighs the worst scenario")
 	}
 	if got := strings.Count(b, `<div class="agent">`); got != len(r.Agents) {
 		t.Errorf("page shows %d agents, report has %d", got, len(r.Agents))

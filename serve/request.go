@@ -41,8 +41,9 @@ type RunRequest struct {
 	// Seed defaults to 42, as for hedgeflow run (0 is a seed).
 	Seed      *uint64 `json:"seed,omitempty"`
 	Objective string  `json:"objective,omitempty"` // cvar (default) or variance
-	// Robustness is what the robust programme minimises: tail (default,
-	// the mean CVaR 95 of the worst 10% of scenarios) or worst.
+	// Robustness is what the robust programme minimises: worst (default,
+	// the worst scenario's CVaR 95) or tail (the mean CVaR 95 of the worst
+	// 10% of scenarios).
 	Robustness string   `json:"robustness,omitempty"`
 	BudgetBps  float64  `json:"budget_bps,omitempty"` // default 25
 	Prohibit   []string `json:"prohibit,omitempty"`   // hedge ids, kinds or asset classes

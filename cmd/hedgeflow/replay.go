@@ -33,7 +33,7 @@ func replayCmd(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	seed := fs.Uint64("seed", 42, "seed of every recalibration run (the same each time)")
 	rebalance := fs.String("rebalance", "weekly", "when to recalibrate: weekly, monthly, or N days (every N business days)")
 	budget := fs.Float64("budget-bps", 25, "hedging budget: all-in annual cost in bp of assets")
-	robustness := fs.String("robustness", "tail", "what the robust programme minimises: tail (mean CVaR 95 of the worst --tail-share of scenarios) or worst (the worst scenario's CVaR 95)")
+	robustness := fs.String("robustness", "worst", "what the robust programme minimises: worst (the worst scenario's CVaR 95) or tail (mean CVaR 95 of the worst --tail-share of scenarios: steadier from seed to seed)")
 	tailShare := fs.Float64("tail-share", 0.10, "the share of worst scenarios --robustness tail averages, in (0, 1]")
 	workers := fs.Int("workers", 0, "pricing workers in this process (default: number of CPUs)")
 	keepLiabs := fs.Bool("keep-liabilities", false, "keep the liability cash flows as given instead of starting each window at the fund's own funded ratio")

@@ -40,7 +40,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	runID := fs.String("run-id", "", "run id (default: time and a random suffix)")
 	budget := fs.Float64("budget-bps", 25, "hedging budget: all-in annual cost in bp of assets")
 	objective := fs.String("objective", "cvar", "hedge objective: cvar (CVaR 95 of the one-year surplus loss) or variance (funded-ratio variance)")
-	robustness := fs.String("robustness", "tail", "what the robust programme minimises: tail (mean CVaR 95 of the worst --tail-share of scenarios) or worst (the worst scenario's CVaR 95)")
+	robustness := fs.String("robustness", "worst", "what the robust programme minimises: worst (the worst scenario's CVaR 95) or tail (mean CVaR 95 of the worst --tail-share of scenarios: steadier from seed to seed)")
 	tailShare := fs.Float64("tail-share", 0.10, "the share of worst scenarios --robustness tail averages, in (0, 1]")
 	prohibit := fs.String("prohibit", "", "comma-separated hedge ids, kinds (e.g. equity_put) or asset classes (fx, rates, credit, equity) not to use")
 	noHedging := fs.Bool("no-hedging", false, "skip the hedge optimisation")

@@ -53,7 +53,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	recalSeed := fs.Uint64("recal-seed", 42, "the recalibrator's seed")
 	budget := fs.Float64("budget-bps", 25, "the recalibrator's hedging budget, all-in annual cost in bp of assets")
 	objective := fs.String("objective", "cvar", "the recalibrator's hedge objective: cvar or variance")
-	robustness := fs.String("robustness", "tail", "the recalibrator's robust measure: tail (mean CVaR 95 of the worst 10% of scenarios) or worst (the worst scenario's)")
+	robustness := fs.String("robustness", "worst", "the recalibrator's robust measure: worst (the worst scenario's CVaR 95) or tail (mean CVaR 95 of the worst 10% of scenarios)")
 	thresholds := fs.String("thresholds", "", "YAML `FILE` of the recalibrator's materiality thresholds (fx_spot_pct, fx_vol_pts, swaption_vol_bps, curve_bps, spread_bps, index_bps, equity_vol_pts)")
 	verbose := fs.Bool("v", false, "log debug events too")
 	nf := addNATSFlags(fs)
