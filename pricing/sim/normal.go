@@ -99,7 +99,7 @@ func (g rng) normSlow(u uint64) float64 {
 			}
 			return -zigR - x
 		}
-		if zigF[i]+float32(g.float64())*(zigF[i-1]-zigF[i]) < float32(math.Exp(-0.5*x*x)) {
+		if zigF[i]+float32(g.float64())*(zigF[i-1]-zigF[i]) < float32(exp(-0.5*x*x)) {
 			return x
 		}
 		u = g.pcg.Uint64()
