@@ -1,9 +1,7 @@
 package risk
 
 import (
-	"fmt"
 	"math"
-	"slices"
 )
 
 // Interval is a two-sided 95% confidence interval.
@@ -29,13 +27,18 @@ const z95 = 1.959963984540054
 // order statistics: ranks nα ∓ z√(nα(1-α)) of the sorted losses (David &
 // Nagaraja, Order Statistics, 3rd ed., §7.1).
 func VaRInterval(sorted []float64, alpha float64) Interval {
-	n := float64(len(sorted))
+	lo, hi := varIntervalIndex(len(sorted), alpha)
+	return Interval{sorted[lo], sorted[hi]}
+}
+
+// varIntervalIndex is the indices (0-based) of the order statistics that
+// bound VaRInterval.
+func varIntervalIndex(count int, alpha float64) (lo, hi int) {
+	n := float64(count)
 	h := z95 * math.Sqrt(n*alpha*(1-alpha))
-	lo := int(math.Floor(n*alpha - h))
-	hi := int(math.Ceil(n*alpha + h))
-	lo = min(max(lo, 1), len(sorted))
-	hi = min(max(hi, 1), len(sorted))
-	return Interval{sorted[lo-1], sorted[hi-1]}
+	l := int(math.Floor(n*alpha - h))
+	u := int(math.Ceil(n*alpha + h))
+	return min(max(l, 1), count) - 1, min(max(u, 1), count) - 1
 }
 
 // CVaRInterval is the asymptotic normal interval of expected shortfall:
@@ -77,15 +80,17 @@ func wilson(p float64, n int) Interval {
 // standard error of the mean for drawdowns. The paths are treated as
 // independent draws from the pooled distribution.
 func ComputeWithIntervals(s Sample, scratch []float64) (Metrics, Intervals, []float64, error) {
-	m, scratch, err := Compute(s, scratch)
+	// sorted from the lower end of the 95% VaR interval up: all that the
+	// figures and intervals read
+	m, scratch, err := compute(s, scratch, func(n int) int {
+		lo, _ := varIntervalIndex(n, 0.95)
+		return min(lo, tailFrom(n, 0.95))
+	})
 	if err != nil {
 		return m, Intervals{}, scratch, err
 	}
 	n := len(s.Assets)
 	loss := scratch[:n]
-	if !slices.IsSorted(loss) {
-		return m, Intervals{}, scratch, fmt.Errorf("%w: internal: losses not sorted", ErrInvalid)
-	}
 	var iv Intervals
 	iv.VaR95, iv.VaR99 = VaRInterval(loss, 0.95), VaRInterval(loss, 0.99)
 	iv.CVaR95, iv.CVaR99 = CVaRInterval(loss, 0.95), CVaRInterval(loss, 0.99)

@@ -53,9 +53,16 @@ type Sample struct {
 	MaxDrawdown  []float64
 }
 
-// Compute returns the metrics of s. scratch, if long enough, is used for
-// the sorted losses and returned for reuse.
+// Compute returns the metrics of s. scratch, if long enough, holds the
+// losses (sorted from the 95% quantile up) and is returned for reuse.
 func Compute(s Sample, scratch []float64) (Metrics, []float64, error) {
+	return compute(s, scratch, func(n int) int { return tailFrom(n, 0.95) })
+}
+
+// compute is Compute with the losses sorted from index from(n) up (the
+// rest below them, unordered): what the figures, and the intervals of
+// ComputeWithIntervals, read.
+func compute(s Sample, scratch []float64, from func(n int) int) (Metrics, []float64, error) {
 	n := len(s.Assets)
 	if n == 0 || len(s.Liabilities) != n || len(s.MaxDrawdown) != n {
 		return Metrics{}, scratch, fmt.Errorf("%w: %d assets, %d liabilities, %d drawdowns", ErrInvalid, n, len(s.Liabilities), len(s.MaxDrawdown))
@@ -88,7 +95,7 @@ func Compute(s Sample, scratch []float64) (Metrics, []float64, error) {
 		m2 += d * (x - mean)
 		dd += s.MaxDrawdown[i]
 	}
-	slices.Sort(loss)
+	sortTail(loss, from(n))
 	m := Metrics{
 		VaR95: VaR(loss, 0.95), CVaR95: CVaR(loss, 0.95),
 		VaR99: VaR(loss, 0.99), CVaR99: CVaR(loss, 0.99),
@@ -99,4 +106,79 @@ func Compute(s Sample, scratch []float64) (Metrics, []float64, error) {
 		m.FundingRatioVol = math.Sqrt(m2/float64(n-1)) / math.Sqrt(s.Years)
 	}
 	return m, scratch, nil
+}
+
+// tailFrom is the first index VaR and CVaR at level α read from losses
+// sorted ascending: ⌈αn⌉ - 1.
+func tailFrom(n int, alpha float64) int {
+	k := int(math.Ceil(alpha*float64(n) - 1e-9))
+	return min(max(k, 1), n) - 1
+}
+
+// sortTail reorders v so that v[from:] holds its n-from largest values
+// sorted ascending and v[:from] the others, in some order: all that VaR
+// and CVaR at levels whose tail starts at or after from read, in O(n)
+// rather than a full sort's O(n log n) (the per-scenario metrics of a run
+// sort a thousand losses per horizon per scenario). The values read are
+// those of a full sort, in the same order, so the figures are identical.
+// Quickselect (Hoare partition, median of three) with a full sort after
+// 2 log₂ n rounds without convergence, so that adversarial inputs stay
+// O(n log n).
+func sortTail(v []float64, from int) {
+	n := len(v)
+	if from <= 0 || n < 64 {
+		slices.Sort(v)
+		return
+	}
+	lo, hi := 0, n-1 // v[from] lies in v[lo:hi+1]
+	for rounds := 2 * bitsLen(n); lo < hi; rounds-- {
+		if rounds == 0 {
+			slices.Sort(v[lo : hi+1])
+			break
+		}
+		mid := lo + (hi-lo)/2
+		// median of three into v[mid]
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		p := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < p {
+				i++
+			}
+			for p < v[j] {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		// v[lo:j+1] <= p <= v[i:hi+1], and v[j+1:i] == p
+		switch {
+		case from <= j:
+			hi = j
+		case from >= i:
+			lo = i
+		default:
+			lo = hi // v[from] == p is in place
+		}
+	}
+	slices.Sort(v[from:])
+}
+
+func bitsLen(n int) int {
+	b := 0
+	for ; n > 0; n >>= 1 {
+		b++
+	}
+	return b
 }

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -97,5 +98,100 @@ func TestComputeRejectsBadInput(t *testing.T) {
 	s.Assets = []float64{1}
 	if _, _, err := Compute(s, nil); err == nil {
 		t.Error("mismatched lengths accepted")
+	}
+}
+
+// sortTail leaves the tail exactly as a full sort does, and everything
+// before it no larger, on random, tied, sorted, reversed and constant
+// losses of several sizes and tail starts; Compute and
+// ComputeWithIntervals give the figures and intervals of a full sort,
+// bit for bit.
+func TestSortTail(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	gens := map[string]func(i, n int) float64{
+		"random":   func(i, n int) float64 { return rng.NormFloat64() },
+		"ties":     func(i, n int) float64 { return float64(rng.IntN(5)) },
+		"sorted":   func(i, n int) float64 { return float64(i) },
+		"reversed": func(i, n int) float64 { return float64(n - i) },
+		"constant": func(i, n int) float64 { return 3 },
+	}
+	for name, gen := range gens {
+		for _, n := range []int{1, 10, 63, 64, 65, 100, 1000, 4097} {
+			for _, from := range []int{0, 1, n / 2, tailFrom(n, 0.95), tailFrom(n, 0.99), n - 1} {
+				if from >= n {
+					continue
+				}
+				v := make([]float64, n)
+				for i := range v {
+					v[i] = gen(i, n)
+				}
+				want := slices.Clone(v)
+				slices.Sort(want)
+				sortTail(v, from)
+				if !slices.Equal(v[from:], want[from:]) {
+					t.Fatalf("%s n=%d from=%d: tail %v, want %v", name, n, from, v[from:], want[from:])
+				}
+				for i := 0; i < from; i++ {
+					if v[i] > want[from] {
+						t.Fatalf("%s n=%d from=%d: v[%d] = %v above the tail's first %v", name, n, from, i, v[i], want[from])
+					}
+				}
+			}
+		}
+	}
+	for _, n := range []int{7, 1000, 20000} {
+		s := Sample{Years: 1, Assets0: 100, Liabilities0: 90, Threshold: 0.85,
+			Assets: make([]float64, n), Liabilities: make([]float64, n), MaxDrawdown: make([]float64, n)}
+		loss := make([]float64, n)
+		for i := range n {
+			s.Assets[i], s.Liabilities[i] = 100*math.Exp(0.2*rng.NormFloat64()), 90*math.Exp(0.1*rng.NormFloat64())
+			s.MaxDrawdown[i] = rng.Float64() / 4
+			loss[i] = (100 - 90) - (s.Assets[i] - s.Liabilities[i])
+		}
+		slices.Sort(loss)
+		m, _, err := Compute(s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.VaR95 != VaR(loss, 0.95) || m.CVaR95 != CVaR(loss, 0.95) || m.VaR99 != VaR(loss, 0.99) || m.CVaR99 != CVaR(loss, 0.99) {
+			t.Errorf("n=%d: Compute %+v, sorted VaR/CVaR %v %v %v %v", n, m, VaR(loss, 0.95), CVaR(loss, 0.95), VaR(loss, 0.99), CVaR(loss, 0.99))
+		}
+		_, iv, _, err := ComputeWithIntervals(s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if iv.VaR95 != VaRInterval(loss, 0.95) || iv.VaR99 != VaRInterval(loss, 0.99) ||
+			iv.CVaR95 != CVaRInterval(loss, 0.95) || iv.CVaR99 != CVaRInterval(loss, 0.99) {
+			t.Errorf("n=%d: intervals %+v, from the sorted losses %v %v %v %v", n, iv,
+				VaRInterval(loss, 0.95), VaRInterval(loss, 0.99), CVaRInterval(loss, 0.95), CVaRInterval(loss, 0.99))
+		}
+	}
+}
+
+// BenchmarkCompute: one scenario's metrics at one horizon (1,000 paths, as
+// the pricing workers compute them) and a default run's pooled metrics
+// with intervals at one horizon (1,000,000 paths, as the report).
+func BenchmarkCompute(b *testing.B) {
+	for _, n := range []int{1000, 1000000} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		s := Sample{Years: 1, Assets0: 100, Liabilities0: 90, Threshold: 0.85,
+			Assets: make([]float64, n), Liabilities: make([]float64, n), MaxDrawdown: make([]float64, n)}
+		for i := range n {
+			s.Assets[i], s.Liabilities[i] = 100*math.Exp(0.2*rng.NormFloat64()), 90*math.Exp(0.1*rng.NormFloat64())
+		}
+		var scratch []float64
+		b.Run(fmt.Sprintf("paths=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				var err error
+				if n > 1000 {
+					_, _, scratch, err = ComputeWithIntervals(s, scratch)
+				} else {
+					_, scratch, err = Compute(s, scratch)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
