@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/hedgeflow/hedgeflow/consumers"
 	"github.com/hedgeflow/hedgeflow/pricing/risk"
@@ -194,21 +196,47 @@ func Build(col *consumers.Collected, model *sim.Model, portfolioName string) (*R
 	if err := r.addHedges(col, model, h); err != nil {
 		return nil, err
 	}
-	var scratch []float64
-	for hi, days := range hz {
-		hr := Horizon{Days: days, Years: float64(days) / sim.DaysPerYear}
-		var err error
-		hr.Unhedged, hr.UnhedgedCI95, scratch, err = risk.ComputeWithIntervals(risk.Sample{
-			Years: hr.Years, Assets0: model.Assets0(), Liabilities0: model.Liabilities0(),
-			Threshold: spec.Threshold, Assets: all(0, hi), Liabilities: all(1, hi), MaxDrawdown: all(2, hi),
-		}, scratch)
-		if err != nil {
-			return nil, fmt.Errorf("report: pooled metrics at %d days: %w", days, err)
+	// The pooled metrics of each horizon (every path of every scenario),
+	// the horizons on every CPU at once: they are independent, and the
+	// report waits for them before the hedging stage goes on.
+	byH := make([]Horizon, len(hz))
+	errs := make([]error, len(hz))
+	next := make(chan int, len(hz))
+	for hi := range hz {
+		next <- hi
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(len(hz), runtime.NumCPU()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var scratch []float64
+			for hi := range next {
+				days := hz[hi]
+				hr := Horizon{Days: days, Years: float64(days) / sim.DaysPerYear}
+				var err error
+				hr.Unhedged, hr.UnhedgedCI95, scratch, err = risk.ComputeWithIntervals(risk.Sample{
+					Years: hr.Years, Assets0: model.Assets0(), Liabilities0: model.Liabilities0(),
+					Threshold: spec.Threshold, Assets: all(0, hi), Liabilities: all(1, hi), MaxDrawdown: all(2, hi),
+				}, scratch)
+				if err != nil {
+					errs[hi] = fmt.Errorf("report: pooled metrics at %d days: %w", days, err)
+					continue
+				}
+				hr.AcrossScenarios = spread(r.ScenarioMetrics, hi)
+				byH[hi] = hr
+			}
+		}()
+	}
+	wg.Wait()
+	for hi := range hz {
+		if errs[hi] != nil {
+			return nil, errs[hi]
 		}
-		hr.AcrossScenarios = spread(r.ScenarioMetrics, hi)
-		r.ByHorizon = append(r.ByHorizon, hr)
+		r.ByHorizon = append(r.ByHorizon, byH[hi])
 		if hi == h {
-			r.Unhedged = hr.Unhedged
+			r.Unhedged = byH[hi].Unhedged
 		}
 	}
 	return r, nil
