@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,11 +36,15 @@ type browserPage struct {
 func openPage(t *testing.T, url string, width, height int) *browserPage {
 	t.Helper()
 	bin := chromium.Path(t)
+	profile := chromium.Profile(t) // registered first, so removed after the browser is killed
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
 		fmt.Sprintf("--window-size=%d,%d", width, height), "--remote-debugging-port=0", "--remote-allow-origins=*",
-		"--user-data-dir="+t.TempDir(), url)
+		"--user-data-dir="+profile, url)
+	// Its own process group, killed whole: the browser and its helpers.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
