@@ -22,6 +22,13 @@ type Result struct {
 	// [path*Hedges + hedge].
 	HedgePaths, Hedges int
 	HedgePnL           []float64
+	// FundSteps holds, for the same paths, the fund's assets and
+	// liabilities (USD, no programme) at every step, laid out
+	// [(path*Steps + step)*2 + 0 for assets, 1 for liabilities]: what a
+	// programme carried on these paths later needs of the fund
+	// (Sim.SetFundSteps).
+	Steps     int
+	FundSteps []float64
 }
 
 // Reset sizes r for h horizons and p paths, reusing its storage.
@@ -33,9 +40,10 @@ func (r *Result) Reset(h, p int) {
 	r.MaxDrawdown = resize(r.MaxDrawdown, n)
 }
 
-func (r *Result) resetHedges(paths, hedges int) {
-	r.HedgePaths, r.Hedges = paths, hedges
+func (r *Result) resetHedges(paths, hedges, steps int) {
+	r.HedgePaths, r.Hedges, r.Steps = paths, hedges, steps
 	r.HedgePnL = resize(r.HedgePnL, paths*hedges)
+	r.FundSteps = resize(r.FundSteps, paths*steps*2)
 }
 
 func resize(s []float64, n int) []float64 {
@@ -77,7 +85,18 @@ type Sim struct {
 	progNeed  []float64 // per rate block: curveNeed of the programme
 	// noHedgePnL skips the candidate hedges' P&L (SkipHedgePnL).
 	noHedgePnL bool
+	// fund, when set (SetFundSteps), is the fund's values at every step
+	// of every path, which Simulate then reads instead of valuing the fund.
+	fund []float64
 }
+
+// SetFundSteps gives the next Simulate the fund's assets and liabilities
+// at every step of every path, laid out as Result.FundSteps, from an
+// earlier simulation of the same scenario and paths: Simulate then moves
+// the factors and values only the programme (SetProgramme) on them, and
+// its results are the same to the last bit as valuing the fund again.
+// nil goes back to valuing the fund.
+func (s *Sim) SetFundSteps(v []float64) { s.fund = v }
 
 // SkipHedgePnL makes Simulate leave Result.HedgePnL empty: a caller that
 // only wants the fund's path values (a programme carried on the paths)
@@ -157,7 +176,10 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	if s.noHedgePnL {
 		hp = 0
 	}
-	out.resetHedges(hp, nh)
+	out.resetHedges(hp, nh, len(m.steps))
+	if s.fund != nil && len(s.fund) != P*len(m.steps)*2 {
+		return fmt.Errorf("%w: scenario %d: %d fund values given, want %d paths x %d steps x 2", ErrInvalid, sp.Index, len(s.fund), P, len(m.steps))
+	}
 	hedgeStep := m.hzStep[m.hedgeHorizon()]
 	if len(s.prog) > 0 {
 		s.programmeCarry(sp)
@@ -309,7 +331,17 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			}
 			t := float64(day) / DaysPerYear
 			isHz := hz < len(m.hzStep) && m.hzStep[hz] == st
-			assets, liabs := s.value(sp, st, hz, t, isHz)
+			var assets, liabs float64
+			if s.fund != nil {
+				k := (p*len(m.steps) + st) * 2
+				assets, liabs = s.fund[k], s.fund[k+1]
+			} else {
+				assets, liabs = s.value(sp, st, hz, t, isHz)
+			}
+			if p < hp {
+				k := (p*len(m.steps) + st) * 2
+				out.FundSteps[k], out.FundSteps[k+1] = assets, liabs
+			}
 			if len(s.prog) > 0 {
 				assets += s.programmeValue(sp, st, t)
 			}

@@ -297,19 +297,31 @@ func BenchmarkCarry(b *testing.B) {
 	} {
 		x[hedgeIndex(b, m, id)] = v
 	}
-	s := m.NewSim()
-	s.SkipHedgePnL()
-	if err := s.SetProgramme(x); err != nil {
+	// The fund's values on these paths, as the run's workers keep them.
+	var run Result
+	if err := m.NewSim().Simulate(midScenario, 42, &run); err != nil {
 		b.Fatal(err)
 	}
-	var r Result
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := s.Simulate(midScenario, 42, &r); err != nil {
-			b.Fatal(err)
-		}
+	for _, kept := range []bool{false, true} {
+		b.Run(fmt.Sprintf("kept-fund-values=%v", kept), func(b *testing.B) {
+			s := m.NewSim()
+			s.SkipHedgePnL()
+			if err := s.SetProgramme(x); err != nil {
+				b.Fatal(err)
+			}
+			if kept {
+				s.SetFundSteps(run.FundSteps)
+			}
+			var r Result
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := s.Simulate(midScenario, 42, &r); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(m.Paths()*len(m.steps)), "ns/path-step")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(m.Paths()*len(m.steps)), "ns/path-step")
 }
 
 // fxOptionsValue, which shares the legs' logarithm, discount factors and

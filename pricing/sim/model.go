@@ -323,6 +323,9 @@ type Model struct {
 // Horizons returns the horizons in days.
 func (m *Model) Horizons() []int { return m.cfg.HorizonDays }
 
+// Steps returns the number of simulation steps of a path.
+func (m *Model) Steps() int { return len(m.steps) }
+
 // Paths returns the number of paths per scenario.
 func (m *Model) Paths() int { return m.cfg.Paths }
 
