@@ -23,7 +23,45 @@ type Collected struct {
 	Results    []*streams.PartitionResult
 	PathValues [][]float64 // by partition
 	HedgePnL   [][]float32 // by partition: per scenario, hedge path and hedge
-	Duplicates int         // results received more than once (and ignored)
+	// FundSteps are the fund's values at every step of the hedge paths,
+	// by partition: per scenario, hedge path and step, assets then
+	// liabilities (sim.Result.FundSteps); empty for a partition whose
+	// worker did not send them.
+	FundSteps  [][]float64
+	Duplicates int // results received more than once (and ignored)
+}
+
+// ScenarioFundSteps returns the fund's values on the hedge paths of the
+// s-th scenario of partition pi, nil when the partition has none.
+func (c *Collected) ScenarioFundSteps(pi, s int) []float64 {
+	r := c.Results[pi]
+	if r == nil || r.Steps == 0 || pi >= len(c.FundSteps) {
+		return nil
+	}
+	n := r.HedgePaths * r.Steps * 2
+	if (s+1)*n > len(c.FundSteps[pi]) {
+		return nil
+	}
+	return c.FundSteps[pi][s*n : (s+1)*n]
+}
+
+// decodeValues splits a result's data into its path values, hedge P&L and
+// fund values on the hedge paths, checking their sizes.
+func decodeValues(r *streams.PartitionResult, data []byte) (vals []float64, hv []float32, fund []float64, err error) {
+	np, nh, nf := r.PathValues()*8, r.HedgeValues()*4, r.FundStepValues()*8
+	if len(data) != np+nh+nf {
+		return nil, nil, nil, fmt.Errorf("partition %d: %d bytes of values, want %d", r.Partition, len(data), np+nh+nf)
+	}
+	if vals, err = streams.Floats(nil, data[:np]); err != nil {
+		return nil, nil, nil, fmt.Errorf("partition %d: %w", r.Partition, err)
+	}
+	if hv, err = streams.Float32s(nil, data[np:np+nh]); err != nil {
+		return nil, nil, nil, fmt.Errorf("partition %d: %w", r.Partition, err)
+	}
+	if fund, err = streams.Floats(nil, data[np+nh:]); err != nil {
+		return nil, nil, nil, fmt.Errorf("partition %d: %w", r.Partition, err)
+	}
+	return vals, hv, fund, nil
 }
 
 // Aggregator collects the results of one run.
@@ -69,7 +107,8 @@ func parseAdvisory(data []byte) (advisory, bool) {
 func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 	spec := a.spec
 	col := &Collected{Spec: spec, Results: make([]*streams.PartitionResult, spec.Partitions),
-		PathValues: make([][]float64, spec.Partitions), HedgePnL: make([][]float32, spec.Partitions)}
+		PathValues: make([][]float64, spec.Partitions), HedgePnL: make([][]float32, spec.Partitions),
+		FundSteps: make([][]float64, spec.Partitions)}
 
 	// Dead letters: partitions past MaxDeliver, or terminated.
 	failed := make(chan string, 16)
@@ -222,19 +261,11 @@ func (a *Aggregator) Run(ctx context.Context) (*Collected, error) {
 					return nil, fmt.Errorf("aggregator: fetching %s: %w", r.Blob, err)
 				}
 			}
-			np, nh := r.PathValues()*8, r.HedgeValues()*4
-			if len(data) != np+nh {
-				return nil, fmt.Errorf("aggregator: partition %d: %d bytes of values, want %d", r.Partition, len(data), np+nh)
-			}
-			vals, err := streams.Floats(nil, data[:np])
+			vals, hv, fund, err := decodeValues(&r, data)
 			if err != nil {
-				return nil, fmt.Errorf("aggregator: partition %d: %w", r.Partition, err)
+				return nil, fmt.Errorf("aggregator: %w", err)
 			}
-			hv, err := streams.Float32s(nil, data[np:])
-			if err != nil {
-				return nil, fmt.Errorf("aggregator: partition %d: %w", r.Partition, err)
-			}
-			col.HedgePnL[r.Partition] = hv
+			col.HedgePnL[r.Partition], col.FundSteps[r.Partition] = hv, fund
 			r.Data = nil
 			col.Results[r.Partition] = &r
 			col.PathValues[r.Partition] = vals

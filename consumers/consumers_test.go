@@ -3,6 +3,7 @@ package consumers
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func smallSpec(t *testing.T, runID string, scenarios, size int) (streams.RunSpec
 		RunID: runID, Seed: 7, Scenarios: scenarios, Paths: 40, PartitionSize: size, Partitions: len(parts),
 		StepDays: 5, HorizonDays: []int{21, 63, 126, 252}, Threshold: 0.85,
 		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio,
-		MarketFile: examples.MarketFile, MarketYAML: examples.Market,
+		MarketFile: examples.MarketFile, MarketYAML: examples.Market, FundSteps: true,
 	}, parts
 }
 
@@ -131,14 +132,15 @@ func TestWorkerDeathLosesNothing(t *testing.T) {
 				t.Errorf("partition %d scenario %d: %+v, undisturbed %+v", i, s, got.Scenarios[s].Horizons[3], want.Scenarios[s].Horizons[3])
 			}
 		}
-		np := want.PathValues() * 8
-		vals, _ := streams.Floats(nil, data[:np])
+		vals, hv, fund, err := decodeValues(want, data)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for j := range vals {
 			if vals[j] != col.PathValues[i][j] {
 				t.Fatalf("partition %d path value %d differs", i, j)
 			}
 		}
-		hv, _ := streams.Float32s(nil, data[np:])
 		if len(hv) != want.HedgeValues() || len(hv) == 0 {
 			t.Fatalf("partition %d: %d hedge values, want %d > 0", i, len(hv), want.HedgeValues())
 		}
@@ -146,6 +148,9 @@ func TestWorkerDeathLosesNothing(t *testing.T) {
 			if hv[j] != col.HedgePnL[i][j] {
 				t.Fatalf("partition %d hedge value %d differs", i, j)
 			}
+		}
+		if len(fund) != want.FundStepValues() || len(fund) == 0 || !slices.Equal(fund, col.FundSteps[i]) {
+			t.Fatalf("partition %d: %d fund values (want %d > 0), or they differ from the collected ones", i, len(fund), want.FundStepValues())
 		}
 	}
 	// The work queue drains: every partition is acked (the last ack may
@@ -208,5 +213,31 @@ func TestMalformedPartitionFailsRunVisibly(t *testing.T) {
 	_ = streams.Decode(e2.Value(), &rs)
 	if rs.Status != streams.StatusFailed || rs.Error == "" {
 		t.Errorf("run state %+v, want failed with an error", rs)
+	}
+}
+
+// A run without hedging does not ask for the fund's values on the hedge
+// paths: its results carry none, and decode.
+func TestNoFundStepsWithoutHedging(t *testing.T) {
+	spec, parts := smallSpec(t, "nofund", 4, 2)
+	spec.FundSteps = false
+	rm, err := BuildModel(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, data, err := NewPricer(rm).Price(&parts[0], nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, hv, fund, err := decodeValues(res, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Steps != 0 || len(fund) != 0 || len(vals) != res.PathValues() || len(hv) != res.HedgeValues() {
+		t.Errorf("steps %d, %d fund values, %d path values (want %d), %d hedge values (want %d)",
+			res.Steps, len(fund), len(vals), res.PathValues(), len(hv), res.HedgeValues())
+	}
+	if _, _, _, err := decodeValues(res, append(data, 0, 0, 0, 0, 0, 0, 0, 0)); err == nil {
+		t.Error("eight bytes too many decoded")
 	}
 }

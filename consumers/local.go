@@ -21,7 +21,8 @@ func PriceLocal(ctx context.Context, spec streams.RunSpec, parts []streams.Parti
 		n = 1
 	}
 	col := &Collected{Spec: spec, Results: make([]*streams.PartitionResult, len(parts)),
-		PathValues: make([][]float64, len(parts)), HedgePnL: make([][]float32, len(parts))}
+		PathValues: make([][]float64, len(parts)), HedgePnL: make([][]float32, len(parts)),
+		FundSteps: make([][]float64, len(parts))}
 	next := make(chan int)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
@@ -36,10 +37,12 @@ func PriceLocal(ctx context.Context, spec streams.RunSpec, parts []streams.Parti
 					errs <- fmt.Errorf("partition %d: %w", i, err)
 					return
 				}
-				np := res.PathValues() * 8
-				vals, _ := streams.Floats(nil, data[:np])
-				hv, _ := streams.Float32s(nil, data[np:])
-				col.Results[i], col.PathValues[i], col.HedgePnL[i] = res, vals, hv
+				vals, hv, fund, err := decodeValues(res, data)
+				if err != nil {
+					errs <- err
+					return
+				}
+				col.Results[i], col.PathValues[i], col.HedgePnL[i], col.FundSteps[i] = res, vals, hv, fund
 			}
 		}()
 	}

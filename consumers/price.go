@@ -26,15 +26,19 @@ func NewPricer(rm *RunModel) *Pricer {
 // and returns the result with the path values appended to data (little-endian
 // float64s: per scenario, assets then liabilities then drawdowns, each by
 // horizon then path), then the candidate hedges' P&L (float32s: per
-// scenario, path and hedge). progress, if not nil, is called after each
-// scenario.
+// scenario, path and hedge), then the fund's values at every step of the
+// hedge paths (float64s, sim.Result.FundSteps). progress, if not nil, is
+// called after each scenario.
 func (pr *Pricer) Price(p *streams.Partition, data []byte, progress func()) (*streams.PartitionResult, []byte, error) {
 	m := pr.rm.Model
 	spec := &pr.rm.Spec
 	hz := m.Horizons()
 	out := &streams.PartitionResult{RunID: p.RunID, Partition: p.Index, Paths: m.Paths(), Horizons: len(hz),
 		HedgePaths: m.HedgePaths(), Hedges: len(m.Hedges())}
-	var hedges []byte
+	if spec.FundSteps {
+		out.Steps = m.Steps()
+	}
+	var hedges, fund []byte
 	for _, sp := range p.Scenarios {
 		if sp.Index < 0 || sp.Index >= spec.Scenarios {
 			return nil, data, fmt.Errorf("%w: scenario index %d outside the run's %d", streams.ErrDecode, sp.Index, spec.Scenarios)
@@ -64,9 +68,12 @@ func (pr *Pricer) Price(p *streams.Partition, data []byte, progress func()) (*st
 		data = streams.PutFloats(data, pr.res.Liabilities)
 		data = streams.PutFloats(data, pr.res.MaxDrawdown)
 		hedges = streams.PutFloat32s(hedges, pr.res.HedgePnL)
+		if spec.FundSteps {
+			fund = streams.PutFloats(fund, pr.res.FundSteps)
+		}
 		if progress != nil {
 			progress()
 		}
 	}
-	return out, append(data, hedges...), nil
+	return out, append(append(data, hedges...), fund...), nil
 }

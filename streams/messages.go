@@ -27,6 +27,11 @@ type RunSpec struct {
 	MarketYAML    []byte  `msgpack:"market_yaml"`
 	ConfigFile    string  `msgpack:"config_file,omitempty"`
 	ConfigYAML    []byte  `msgpack:"config_yaml,omitempty"`
+	// FundSteps asks the workers for the fund's values at every step of
+	// the hedge paths (PartitionResult.FundStepValues): a run that carries
+	// a programme on those paths then values only the programme. Off for
+	// runs without hedging, whose scale runs would hold them for nothing.
+	FundSteps bool `msgpack:"fund_steps,omitempty"`
 }
 
 // Partition is a unit of work: scenarios of one run to price.
@@ -45,8 +50,10 @@ type ScenarioResult struct {
 // PartitionResult is a priced partition. Its path values (per scenario,
 // assets, liabilities and drawdowns by horizon and path, as little-endian
 // float64s), followed by its candidate hedges' P&L (per scenario, path and
-// hedge, as little-endian float32s), are inline in Data when small, else in
-// the object store under Blob.
+// hedge, as little-endian float32s), then the fund's assets and
+// liabilities at every step of the hedge paths (per scenario, hedge path
+// and step, as little-endian float64 pairs; absent when Steps is 0), are
+// inline in Data when small, else in the object store under Blob.
 type PartitionResult struct {
 	RunID      string           `msgpack:"run_id"`
 	Partition  int              `msgpack:"partition"`
@@ -55,9 +62,12 @@ type PartitionResult struct {
 	Horizons   int              `msgpack:"horizons"`
 	HedgePaths int              `msgpack:"hedge_paths"`
 	Hedges     int              `msgpack:"hedges"`
-	Blob       string           `msgpack:"blob,omitempty"`
-	Data       []byte           `msgpack:"data,omitempty"`
-	CPUSeconds float64          `msgpack:"cpu_seconds"`
+	// Steps is the number of simulation steps of the fund's values on the
+	// hedge paths (0 in results of workers that did not send them).
+	Steps      int     `msgpack:"steps,omitempty"`
+	Blob       string  `msgpack:"blob,omitempty"`
+	Data       []byte  `msgpack:"data,omitempty"`
+	CPUSeconds float64 `msgpack:"cpu_seconds"`
 	// ResultBlob, when set, names the object holding this whole result
 	// (encoded): the message is only a pointer, because even the metrics
 	// would pass the server's max payload.
@@ -74,6 +84,12 @@ func (r *PartitionResult) PathValues() int {
 // follow the path values: per scenario, HedgePaths rows of Hedges values.
 func (r *PartitionResult) HedgeValues() int {
 	return len(r.Scenarios) * r.HedgePaths * r.Hedges
+}
+
+// FundStepValues returns the number of float64s of the fund's values at
+// every step of the hedge paths that follow the hedges' P&L.
+func (r *PartitionResult) FundStepValues() int {
+	return len(r.Scenarios) * r.HedgePaths * r.Steps * 2
 }
 
 // Run statuses.
