@@ -30,8 +30,15 @@ type OnPaths struct {
 // HedgePaths paths: the same random streams as the run) with the
 // programme x on them, in this process with n goroutines, and returns
 // their metrics. It is the hedged counterpart of the run's unhedged
-// figures, drawdowns included.
-func CarryOnPaths(ctx context.Context, spec streams.RunSpec, model *sim.Model, params []scenario.Params, x []float64, n int) (*OnPaths, error) {
+// figures, drawdowns included. fund, when not nil, holds for each
+// scenario (as params) the fund's values at every step of its hedge
+// paths from the run (consumers.Collected.ScenarioFundSteps; nil for a
+// scenario without them): the paths then move only the factors and value
+// only the programme, with the same results to the last bit.
+func CarryOnPaths(ctx context.Context, spec streams.RunSpec, model *sim.Model, params []scenario.Params, fund [][]float64, x []float64, n int) (*OnPaths, error) {
+	if fund != nil && len(fund) != len(params) {
+		return nil, fmt.Errorf("%w: %d scenarios' fund values for %d scenarios", ErrInvalid, len(fund), len(params))
+	}
 	start := time.Now()
 	hp := model.HedgePaths()
 	if hp == 0 {
@@ -77,6 +84,9 @@ func CarryOnPaths(ctx context.Context, spec streams.RunSpec, model *sim.Model, p
 			var res sim.Result
 			var scratch []float64
 			for i := range next {
+				if fund != nil {
+					s.SetFundSteps(fund[i])
+				}
 				if err := s.Simulate(params[i], spec.Seed, &res); err != nil {
 					mu.Lock()
 					firstErr = err

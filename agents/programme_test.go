@@ -22,7 +22,7 @@ func sampleRun(t *testing.T, scenarios, paths, hedgePaths int) (*consumers.Colle
 		t.Fatal(err)
 	}
 	parts := producers.Partitions("t", params, 10)
-	spec := streams.RunSpec{RunID: "t", Seed: 42, Scenarios: scenarios, Paths: paths, PartitionSize: 10, Partitions: len(parts),
+	spec := streams.RunSpec{RunID: "t", Seed: 42, Scenarios: scenarios, Paths: paths, PartitionSize: 10, Partitions: len(parts), FundSteps: true,
 		StepDays: 5, HorizonDays: []int{21, 63, 126, 252}, Threshold: 0.85,
 		PortfolioFile: examples.PortfolioFile, PortfolioYAML: examples.Portfolio, MarketFile: examples.MarketFile, MarketYAML: examples.Market,
 		ConfigYAML: []byte("simulation:\n  hedge_paths: " + itoa(hedgePaths) + "\n")}

@@ -185,7 +185,7 @@ func Execute(ctx context.Context, o Options) (*report.Report, error) {
 		RunID: o.RunID, Seed: o.Seed, Scenarios: o.Scenarios, Paths: o.Paths, PartitionSize: o.PartitionSize,
 		StepDays: o.StepDays, HorizonDays: o.HorizonDays, Threshold: o.Threshold,
 		PortfolioFile: o.PortfolioFile, PortfolioYAML: o.PortfolioYAML, MarketFile: o.MarketFile, MarketYAML: o.MarketYAML,
-		ConfigFile: o.ConfigFile, ConfigYAML: o.ConfigYAML,
+		ConfigFile: o.ConfigFile, ConfigYAML: o.ConfigYAML, FundSteps: !o.NoHedging,
 	}
 	parts := producers.Partitions(o.RunID, params, o.PartitionSize)
 	spec.Partitions = len(parts)
@@ -300,10 +300,14 @@ func complete(ctx context.Context, o *Options, h *streams.Handles, spec streams.
 		// Carry the recommended programme (and no programme, for a like
 		// for like comparison) on the hedge paths' weekly steps, so that
 		// hedged drawdowns and every horizon are measured.
+		// with the fund's values on those paths from the workers, so that
+		// only the programme is valued again
 		var params []scenario.Params
-		for _, res := range col.Results {
-			for _, sr := range res.Scenarios {
+		var fund [][]float64
+		for pi, res := range col.Results {
+			for s, sr := range res.Scenarios {
 				params = append(params, sr.Params)
+				fund = append(fund, col.ScenarioFundSteps(pi, s))
 			}
 		}
 		nw := max(o.Workers, runtime.NumCPU())
@@ -311,7 +315,7 @@ func complete(ctx context.Context, o *Options, h *streams.Handles, spec streams.
 		if err != nil {
 			return nil, fmt.Errorf("unhedged on the hedge paths: %w", err)
 		}
-		rec, err := agents.CarryOnPaths(ctx, spec, rm.Model, params, progs.Recommended.X(), nw)
+		rec, err := agents.CarryOnPaths(ctx, spec, rm.Model, params, fund, progs.Recommended.X(), nw)
 		if err != nil {
 			return nil, fmt.Errorf("recommended programme on the hedge paths: %w", err)
 		}
