@@ -27,13 +27,20 @@ func TestUnhedgedOnPathsIsCarryWithNoProgramme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sameOnPaths(t, got, want, "re-simulated")
+}
+
+// sameOnPaths fails unless got's metrics equal want's exactly, pooled and
+// per scenario, at every horizon; wantIs names how want was computed.
+func sameOnPaths(t *testing.T, got, want *OnPaths, wantIs string) {
+	t.Helper()
 	for h := range want.Horizons {
 		if got.Pooled[h] != want.Pooled[h] {
-			t.Errorf("horizon %d pooled: %+v, re-simulated %+v", want.Horizons[h], got.Pooled[h], want.Pooled[h])
+			t.Errorf("horizon %d pooled: %+v, %s %+v", want.Horizons[h], got.Pooled[h], wantIs, want.Pooled[h])
 		}
 		for s := range want.ByScenario {
 			if got.ByScenario[s][h] != want.ByScenario[s][h] {
-				t.Fatalf("scenario %d horizon %d: %+v, re-simulated %+v", s, h, got.ByScenario[s][h], want.ByScenario[s][h])
+				t.Fatalf("scenario %d horizon %d: %+v, %s %+v", s, h, got.ByScenario[s][h], wantIs, want.ByScenario[s][h])
 			}
 		}
 	}
@@ -69,16 +76,7 @@ func TestCarryOnKeptFundValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for h := range want.Horizons {
-		if got.Pooled[h] != want.Pooled[h] {
-			t.Errorf("horizon %d pooled: %+v on kept values, %+v valued again", want.Horizons[h], got.Pooled[h], want.Pooled[h])
-		}
-		for s := range want.ByScenario {
-			if got.ByScenario[s][h] != want.ByScenario[s][h] {
-				t.Fatalf("scenario %d horizon %d: %+v on kept values, %+v valued again", s, h, got.ByScenario[s][h], want.ByScenario[s][h])
-			}
-		}
-	}
+	sameOnPaths(t, got, want, "with the fund valued again")
 	if want.Pooled[len(want.Horizons)-1].MaxDrawdown == 0 {
 		t.Error("the carried programme has no drawdown: the comparison is empty")
 	}
