@@ -16,13 +16,7 @@ import (
 // tolerance 1e-10 on the unscaled data.
 func TestCVaRMatchesSimplex(t *testing.T) {
 	for seed := uint64(1); seed <= 6; seed++ {
-		p := randProblem(seed, 4, 15, 3)
-		switch seed % 3 {
-		case 1:
-			p.Budget = 1.2e6
-		case 2:
-			p.Constraints = []Constraint{{Name: "group", A: []float64{1, 1, 0}, Lo: 1e8, Hi: 2e8}}
-		}
+		p := simplexCase(seed)
 		want, _ := ruLP(t, p, 0.95)
 		got, err := CVaR(p, &Settings{Tol: 1e-9})
 		if err != nil {

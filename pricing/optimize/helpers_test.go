@@ -56,6 +56,20 @@ func randProblem(seed uint64, S, P, m int) *Problem {
 // independent check of the cutting-plane solver (Rockafellar & Uryasev
 // 2000, J. Risk 2(3):21-41, eq. (17)). Variables: x (m), ζ, u (N), v (m,
 // v_j >= |x_j| when there is a budget).
+// simplexCase is the problem of the comparisons with gonum's simplex for
+// seed: bounds only, a budget, or a two-sided group constraint, by seed
+// mod 3.
+func simplexCase(seed uint64) *Problem {
+	p := randProblem(seed, 4, 15, 3)
+	switch seed % 3 {
+	case 1:
+		p.Budget = 1.2e6
+	case 2:
+		p.Constraints = []Constraint{{Name: "group", A: []float64{1, 1, 0}, Lo: 1e8, Hi: 2e8}}
+	}
+	return p
+}
+
 func ruLP(t *testing.T, p *Problem, alpha float64) (float64, []float64) {
 	t.Helper()
 	n, m := len(p.Base), p.M()

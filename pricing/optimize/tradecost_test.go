@@ -28,13 +28,7 @@ func withHoldings(p *Problem, seed uint64, cmin, cmax float64) {
 // below the LP optimum, and Result.TradeCost is T at X.
 func TestTradeCostMatchesSimplex(t *testing.T) {
 	for seed := uint64(1); seed <= 8; seed++ {
-		p := randProblem(seed, 4, 15, 3)
-		switch seed % 3 {
-		case 1:
-			p.Budget = 1.2e6
-		case 2:
-			p.Constraints = []Constraint{{Name: "group", A: []float64{1, 1, 0}, Lo: 1e8, Hi: 2e8}}
-		}
+		p := simplexCase(seed)
 		cmax := 0.001
 		if seed%2 == 0 {
 			cmax = 0.05
