@@ -82,14 +82,12 @@ func wilson(p float64, n int) Interval {
 func ComputeWithIntervals(s Sample, scratch []float64) (Metrics, Intervals, []float64, error) {
 	// sorted from the lower end of the 95% VaR interval up: all that the
 	// figures and intervals read
-	m, scratch, err := compute(s, scratch, func(n int) int {
-		lo, _ := varIntervalIndex(n, 0.95)
-		return min(lo, tailFrom(n, 0.95))
-	})
+	n := len(s.Assets)
+	lo, _ := varIntervalIndex(n, 0.95)
+	m, scratch, err := compute(s, scratch, min(lo, tailFrom(n, 0.95)))
 	if err != nil {
 		return m, Intervals{}, scratch, err
 	}
-	n := len(s.Assets)
 	loss := scratch[:n]
 	var iv Intervals
 	iv.VaR95, iv.VaR99 = VaRInterval(loss, 0.95), VaRInterval(loss, 0.99)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -56,13 +57,13 @@ type Sample struct {
 // Compute returns the metrics of s. scratch, if long enough, holds the
 // losses (sorted from the 95% quantile up) and is returned for reuse.
 func Compute(s Sample, scratch []float64) (Metrics, []float64, error) {
-	return compute(s, scratch, func(n int) int { return tailFrom(n, 0.95) })
+	return compute(s, scratch, tailFrom(len(s.Assets), 0.95))
 }
 
-// compute is Compute with the losses sorted from index from(n) up (the
-// rest below them, unordered): what the figures, and the intervals of
+// compute is Compute with the losses sorted from index from up (the rest
+// below them, unordered): what the figures, and the intervals of
 // ComputeWithIntervals, read.
-func compute(s Sample, scratch []float64, from func(n int) int) (Metrics, []float64, error) {
+func compute(s Sample, scratch []float64, from int) (Metrics, []float64, error) {
 	n := len(s.Assets)
 	if n == 0 || len(s.Liabilities) != n || len(s.MaxDrawdown) != n {
 		return Metrics{}, scratch, fmt.Errorf("%w: %d assets, %d liabilities, %d drawdowns", ErrInvalid, n, len(s.Liabilities), len(s.MaxDrawdown))
@@ -95,7 +96,7 @@ func compute(s Sample, scratch []float64, from func(n int) int) (Metrics, []floa
 		m2 += d * (x - mean)
 		dd += s.MaxDrawdown[i]
 	}
-	sortTail(loss, from(n))
+	sortTail(loss, from)
 	m := Metrics{
 		VaR95: VaR(loss, 0.95), CVaR95: CVaR(loss, 0.95),
 		VaR99: VaR(loss, 0.99), CVaR99: CVaR(loss, 0.99),
@@ -131,7 +132,7 @@ func sortTail(v []float64, from int) {
 		return
 	}
 	lo, hi := 0, n-1 // v[from] lies in v[lo:hi+1]
-	for rounds := 2 * bitsLen(n); lo < hi; rounds-- {
+	for rounds := 2 * bits.Len(uint(n)); lo < hi; rounds-- {
 		if rounds == 0 {
 			slices.Sort(v[lo : hi+1])
 			break
@@ -173,12 +174,4 @@ func sortTail(v []float64, from int) {
 		}
 	}
 	slices.Sort(v[from:])
-}
-
-func bitsLen(n int) int {
-	b := 0
-	for ; n > 0; n >>= 1 {
-		b++
-	}
-	return b
 }
