@@ -10,6 +10,18 @@ import "math"
 // inline it): the loop keeps its constants in registers instead of paying a
 // call per element. The results are Exp's, bit for bit (TestExpAll).
 func ExpAll(v []float64) {
+	for hasAVX2 && len(v) > 0 {
+		v = v[expAllAVX2(v, &exp2Table, &expVec):]
+		// v[:4] holds an argument outside (-700, 700) or a NaN
+		n := min(4, len(v))
+		expAllGo(v[:n])
+		v = v[n:]
+	}
+	expAllGo(v)
+}
+
+// expAllGo is ExpAll one element at a time.
+func expAllGo(v []float64) {
 	const (
 		invLn2N = expN / math.Ln2
 		ln2NHi  = 0x1.62e42p-8
