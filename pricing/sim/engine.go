@@ -64,13 +64,13 @@ type Sim struct {
 	mu     []float64 // drift per year before the Itô term (equities)
 	lnAlt  []float64
 	eBuf   []float64
-	segBuf []float64 // shockDF's exponents: two per knot segment
-	// per class of a rate block: value (or Taylor exponent), survival
-	vBuf, kBuf, sBuf []float64
-	lnBuf            []float64  // value's log-moves of equities, alternatives, currencies
-	h                [4]float64 // GARCH variance multipliers by class
-	drMax            [market.NumRating]float64
-	yMax             [market.NumRating]float64 // the argument of Φ at drMax
+	segBuf []float64  // shockDF's exponents: two per knot segment
+	vBuf   []float64  // per class, block after block: value (or Taylor exponent)
+	kBuf   []float64  // per class of a rate block: survival
+	lnBuf  []float64  // value's log-moves of equities, alternatives, currencies, then credit spread moves
+	h      [4]float64 // GARCH variance multipliers by class
+	drMax  [market.NumRating]float64
+	yMax   [market.NumRating]float64 // the argument of Φ at drMax
 	// trace, in tests, sees the factors after every step.
 	trace func(path, step int, regime scenario.Regime)
 	// Per rate block: shocked discount factors and their running sums at
@@ -118,12 +118,14 @@ func (m *Model) NewSim() *Sim {
 		vol: make([]float64, d), kappa: make([]float64, d), mu: make([]float64, d),
 		lnAlt: make([]float64, len(m.alts)), eBuf: make([]float64, maxLive), segBuf: make([]float64, 2*maxSegs),
 	}
-	maxClasses := 0
+	maxClasses, classes, credits := 0, 0, 0
 	for _, bl := range m.blocks {
 		maxClasses = max(maxClasses, len(bl.classes))
+		classes += len(bl.classes)
+		credits += len(bl.credit)
 	}
-	s.vBuf, s.kBuf, s.sBuf = make([]float64, maxClasses), make([]float64, maxClasses), make([]float64, maxClasses)
-	s.lnBuf = make([]float64, 0, len(m.eqValue)+len(m.alts)+len(m.blocks))
+	s.vBuf, s.kBuf = make([]float64, classes), make([]float64, maxClasses)
+	s.lnBuf = make([]float64, 0, len(m.eqValue)+len(m.alts)+len(m.blocks)+credits)
 	for range m.blocks {
 		s.hdf = append(s.hdf, make([]float64, maxLive))
 		s.hcum = append(s.hcum, make([]float64, maxLive+1))
@@ -374,11 +376,15 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 
 // value returns the fund's assets and liabilities in USD at step st (time t
 // years): exactly at horizon hz when exact, else by Taylor expansion.
+//
+// The exponentials are taken in two batches (approx.ExpAll), so that they
+// run four at a time: first the log-moves of the equities, alternatives
+// and currencies with every credit class's spread move, then, at a weekly
+// step, every class's Taylor exponent, which needs the spread moves.
+// The sums are then formed in the same order as ever.
 func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (assets, liabs float64) {
 	m := s.m
 	x := s.x
-	// The equity, alternatives and currency log-moves, exponentiated
-	// together (approx.ExpAll), then summed in the same order as ever.
 	ln := s.lnBuf[:0]
 	for c, v := range m.eqValue {
 		if v == 0 {
@@ -403,7 +409,19 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 			ln = append(ln, x[f])
 		}
 	}
+	nLn := len(ln)
+	for bi := range m.blocks {
+		bl := &m.blocks[bi]
+		for _, ci := range bl.credit {
+			cl := &bl.classes[ci]
+			sv := sp.CreditVol * cl.amp
+			ln = append(ln, cl.amp*x[m.creditIdx[cl.credit]]-0.5*sv*sv*m.spreadVar[st])
+		}
+	}
 	approx.ExpAll(ln)
+	if !exact {
+		s.taylorExponents(st, ln[nLn:])
+	}
 	k := 0
 	for _, v := range m.eqValue {
 		if v != 0 {
@@ -415,6 +433,7 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		assets += m.alts[ai].ValueUSD * ln[k]
 		k++
 	}
+	sp1, val := ln[nLn:], s.vBuf
 	for bi := range m.blocks {
 		bl := &m.blocks[bi]
 		fx := m.fx0[bl.ccy]
@@ -422,62 +441,17 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 			fx *= ln[k]
 			k++
 		}
-		L, S, C := x[bl.rate], x[bl.rate+1], x[bl.rate+2]
 		row := bl.steps[st]
-		var a, l float64
-		var hd *horizonData
-		if exact {
-			hd = &bl.hz[st]
-			s.shockDF(hd, len(hd.tau), L, S, C)
-		}
-		// Each class's value, or at a weekly step its Taylor exponent: the
-		// exponentials are taken together below (approx.ExpAll), so that
-		// the CPU overlaps them.
-		val, kp, sp1 := s.vBuf[:len(bl.classes)], s.kBuf[:len(bl.classes)], s.sBuf[:len(bl.classes)]
-		// The credit classes' spread moves, e^(log-move) together first.
-		for j, ci := range bl.credit {
-			cl := &bl.classes[ci]
-			sv := sp.CreditVol * cl.amp
-			sp1[j] = cl.amp*x[m.creditIdx[cl.credit]] - 0.5*sv*sv*m.spreadVar[st]
-		}
-		approx.ExpAll(sp1[:len(bl.credit)])
+		kp := s.kBuf[:len(bl.classes)]
 		for ci := range kp {
 			kp[ci] = 1
 		}
-		if !exact {
-			ll, ls, lc, ss, sc, cc := L*L, L*S, L*C, S*S, S*C, C*C
-			mon := [numMon]float64{L, S, C, ll, ls, lc, ss, sc, cc,
-				ll * L, ll * S, ll * C, ss * L, ls * C, cc * L, ss * S, ss * C, cc * S, cc * C, 0}
-			for ci := range row {
-				val[ci] = 0 // e^0 times v0 = 0: no value
-				if row[ci].v0 == 0 {
-					continue
-				}
-				// c·mon with four accumulators, so that the additions
-				// pipeline (written here: a call would not be inlined).
-				c := &row[ci].c
-				var s0, s1, s2, s3 float64
-				for i := 0; i < numMon; i += 4 {
-					s0 += c[i] * mon[i]
-					s1 += c[i+1] * mon[i+1]
-					s2 += c[i+2] * mon[i+2]
-					s3 += c[i+3] * mon[i+3]
-				}
-				val[ci] = (s0 + s1) + (s2 + s3)
-			}
-		}
-		for j, ci := range bl.credit {
-			cl := &bl.classes[ci]
-			ds := cl.spread0 * (sp1[j] - 1)
-			kp[ci] = 1 - (1-m.cfg.Dynamics.Recovery)*s.drMax[cl.credit]
-			if exact {
-				continue
-			}
-			if pc := &row[ci]; pc.v0 != 0 {
-				val[ci] += ds * (pc.gs + pc.hss2*ds + pc.hsx[0]*L + pc.hsx[1]*S + pc.hsx[2]*C)
-			}
+		for _, ci := range bl.credit {
+			kp[ci] = 1 - (1-m.cfg.Dynamics.Recovery)*s.drMax[bl.classes[ci].credit]
 		}
 		if exact {
+			hd := &bl.hz[st]
+			s.shockDF(hd, len(hd.tau), x[bl.rate], x[bl.rate+1], x[bl.rate+2])
 			j := 0
 			for ci := range bl.classes {
 				ds := 0.0
@@ -487,13 +461,12 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 				}
 				val[ci] = exactPV(hd.w[ci], hd.tau, s.eBuf, ds)
 			}
-		}
-		if !exact {
-			approx.ExpAll(val)
-			for ci := range val {
+		} else {
+			for ci := range bl.classes {
 				val[ci] *= row[ci].v0
 			}
 		}
+		var a, l float64
 		for ci := range bl.classes {
 			v := val[ci]
 			if bl.classes[ci].liability {
@@ -505,8 +478,65 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		}
 		assets += fx * a
 		liabs += fx * l
+		sp1, val = sp1[len(bl.credit):], val[len(bl.classes):]
 	}
 	return assets, liabs
+}
+
+// polyDots sets out[i] to row[i].c·mon, 0 where row[i].v0 is 0.
+func polyDots(row []poly, mon *[numMon]float64, out []float64) {
+	if hasAVX2 {
+		polyDotsAVX2(row, mon, out)
+		return
+	}
+	polyDotsGo(row, mon, out)
+}
+
+// polyDotsGo is polyDots in Go: four accumulators, so that the additions
+// pipeline; polyDotsAVX2 makes them one vector.
+func polyDotsGo(row []poly, mon *[numMon]float64, out []float64) {
+	for ci := range row {
+		out[ci] = 0 // e^0 times v0 = 0: no value
+		if row[ci].v0 == 0 {
+			continue
+		}
+		c := &row[ci].c
+		var s0, s1, s2, s3 float64
+		for i := 0; i < numMon; i += 4 {
+			s0 += c[i] * mon[i]
+			s1 += c[i+1] * mon[i+1]
+			s2 += c[i+2] * mon[i+2]
+			s3 += c[i+3] * mon[i+3]
+		}
+		out[ci] = (s0 + s1) + (s2 + s3)
+	}
+}
+
+// taylorExponents fills s.vBuf, block after block, with e to the power of
+// every class's Taylor exponent of ln(V/v0) at weekly step st, given the
+// credit classes' e^(spread log-move) in sp1, block after block.
+func (s *Sim) taylorExponents(st int, sp1 []float64) {
+	m := s.m
+	x := s.x
+	all := s.vBuf
+	val := all
+	for bi := range m.blocks {
+		bl := &m.blocks[bi]
+		L, S, C := x[bl.rate], x[bl.rate+1], x[bl.rate+2]
+		row := bl.steps[st]
+		ll, ls, lc, ss, sc, cc := L*L, L*S, L*C, S*S, S*C, C*C
+		mon := [numMon]float64{L, S, C, ll, ls, lc, ss, sc, cc,
+			ll * L, ll * S, ll * C, ss * L, ls * C, cc * L, ss * S, ss * C, cc * S, cc * C, 0}
+		polyDots(row, &mon, val[:len(row)])
+		for j, ci := range bl.credit {
+			if pc := &row[ci]; pc.v0 != 0 {
+				ds := bl.classes[ci].spread0 * (sp1[j] - 1)
+				val[ci] += ds * (pc.gs + pc.hss2*ds + pc.hsx[0]*L + pc.hsx[1]*S + pc.hsx[2]*C)
+			}
+		}
+		sp1, val = sp1[len(bl.credit):], val[len(bl.classes):]
+	}
+	approx.ExpAll(all[:len(all)-len(val)])
 }
 
 // shockDF fills s.eBuf with exp(-(L τ + S I_S(τ) + C I_C(τ))) at the
