@@ -129,6 +129,52 @@ type Hedge struct {
 	limit          float64 // USD notional the hedge may not pass (its reference holding); 0 for none
 }
 
+// fxStep is an FX hedge's path-independent part at a step, τ to expiry,
+// with the USD and foreign rates. A forward is a - rel·b: a = fwd·e^(-r_USD τ), b = e^(-r_f τ), or fwd
+// and 1 at expiry. An option's legs need √τ, the discount factors dd =
+// e^(-r_USD τ) and df = e^(-r_f τ), and (r_USD - r_f)τ.
+type fxStep struct {
+	tau, rd, rf    float64
+	a, b           float64 // forward
+	sq, dd, df, rt float64 // options
+}
+
+// tabulateFX fills m.fxAt, per hedge and step, for the FX hedges: a programme carried on the paths
+// values its FX hedges at every step of every path, and their discount
+// factors and √τ are the same on every path. The entries are computed as
+// valueHedgesOf and fxOptionsValue computed them, so values are unchanged
+// to the last bit.
+func (m *Model) tabulateFX() {
+	m.fxAt = make([][]fxStep, len(m.hedges))
+	for i := range m.hedges {
+		h := &m.hedges[i]
+		switch h.Kind {
+		case FXForward, FXPut, RiskReversal, Seagull:
+		default:
+			continue
+		}
+		rd, rf := m.usdRate, m.eqRate[h.Ccy]
+		m.fxAt[i] = make([]fxStep, len(m.steps))
+		for st, day := range m.steps {
+			tau := h.expiry - float64(day)/DaysPerYear
+			e := &m.fxAt[i][st]
+			e.tau, e.rd, e.rf = tau, rd, rf
+			if h.Kind == FXForward {
+				e.a, e.b = h.fwd, 1
+				if tau > 1e-9 {
+					e.a, e.b = h.fwd*math.Exp(-rd*tau), math.Exp(-rf*tau)
+				}
+				continue
+			}
+			if tau > 1e-9 {
+				e.sq = math.Sqrt(tau)
+				e.dd, e.df = exp(-rd*tau), exp(-rf*tau)
+				e.rt = (rd - rf) * tau
+			}
+		}
+	}
+}
+
 // Limit is the largest notional the hedge is meant for, in USD: a
 // single-name CDS protects at most its reference holding. 0 means no limit
 // of its own.
@@ -486,14 +532,12 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 		switch h.Kind {
 		case FXForward, FXPut, RiskReversal, Seagull:
 			rel := fxRel(h.fx)
+			e := &m.fxAt[i][st]
 			if h.Kind == FXForward {
-				v = h.fwd - rel // at one year; an earlier horizon discounts below
-				if tau := h.expiry - t; tau > 1e-9 {
-					v = h.fwd*math.Exp(-m.usdRate*tau) - rel*math.Exp(-m.eqRate[h.Ccy]*tau)
-				}
+				v = e.a - rel*e.b // fwd - rel at expiry
 				break
 			}
-			v = fxOptionsValue(h, rel, t, sp.FXVol*math.Sqrt(s.h[0]), m.usdRate, m.eqRate[h.Ccy]) - h.Premium
+			v = fxOptionsAt(h, rel, sp.FXVol*math.Sqrt(s.h[0]), e) - h.Premium
 		case SwapReceiver, SwapPayer, SwaptionReceiver, SwaptionPayer:
 			bl := &m.blocks[h.block]
 			hd := &bl.hz[st]
@@ -671,12 +715,25 @@ func liveIndex(hd *horizonData, b float64) int {
 // relative to spot (spot today = 1), at relative spot rel and time t.
 func fxOptionsValue(h *Hedge, rel, t, vol, rd, rf float64) float64 {
 	tau := h.expiry - t
+	e := fxStep{tau: tau, rd: rd, rf: rf}
+	if tau > 1e-9 {
+		e.sq = math.Sqrt(tau)
+		e.dd, e.df = exp(-rd*tau), exp(-rf*tau)
+		e.rt = (rd - rf) * tau
+	}
+	return fxOptionsAt(h, rel, vol, &e)
+}
+
+// fxOptionsAt is fxOptionsValue with its path-independent part e.
+func fxOptionsAt(h *Hedge, rel, vol float64, e *fxStep) float64 {
+	tau, rd, rf := e.tau, e.rd, e.rf
 	f := h.fwd
 	// Garman-Kohlhagen for every leg, with what the legs share computed
 	// once: the log of spot (the strikes' logs are the hedge's), the
 	// discount factors and the vol to expiry. At expiry a leg is its
 	// intrinsic value; with no vol, gkPut and gkCall's discounted one.
-	var v, iv, lnS, drift, dd, df float64
+	var v, iv, lnS, drift float64
+	dd, df := e.dd, e.df
 	leg := func(j int, call bool) float64 {
 		d1 := (lnS - h.lnStrike[j] + drift) * iv
 		d2 := d1 - v
@@ -687,11 +744,10 @@ func fxOptionsValue(h *Hedge, rel, t, vol, rd, rf float64) float64 {
 		return k*dd*normCDF(-d2) - rel*df*normCDF(-d1)
 	}
 	if tau > 1e-9 && vol > 0 {
-		v = vol * math.Sqrt(tau)
+		v = vol * e.sq
 		iv = 1 / v
 		lnS = approx.Log(rel)
-		drift = (rd-rf)*tau + 0.5*v*v
-		dd, df = exp(-rd*tau), exp(-rf*tau)
+		drift = e.rt + 0.5*v*v
 	} else {
 		leg = func(j int, call bool) float64 {
 			k := h.strike[j] * f

@@ -285,15 +285,15 @@ func TestNewHedgesBehave(t *testing.T) {
 }
 
 // BenchmarkCarry: one scenario's 50 hedge paths with the sample fund's
-// recommended programme (12 lines: FX forwards, puts and risk reversals,
-// USD and EUR swaps) carried on them, as agents.CarryOnPaths does.
+// recommended programme (12 lines: FX forwards, puts and a risk reversal,
+// USD, EUR and GBP swaps) carried on them, as agents.CarryOnPaths does.
 func BenchmarkCarry(b *testing.B) {
 	m := sampleModel(b, Config{Paths: 50, HedgePaths: 50})
 	x := make([]float64, len(m.Hedges()))
 	for id, v := range map[string]float64{
-		"fx_forward_EUR": -1.26e9, "fx_put_EUR_90": 7.16e9, "fx_forward_GBP": -1.58e9, "risk_reversal_JPY_95_105": 1.88e9,
-		"risk_reversal_CHF_95_105": 1.09e9, "fx_forward_AUD": 0.32e9, "fx_put_CAD_90": 4e9, "risk_reversal_CAD_95_105": 1.37e9,
-		"swap_payer_USD_15y": 5.6e9, "swap_receiver_USD_30y": 15.62e9, "swap_payer_EUR_10y": 5.68e9, "swap_receiver_EUR_30y": 4.84e9,
+		"fx_forward_EUR": -1.43e9, "fx_put_EUR_90": 7.16e9, "fx_forward_GBP": -2.99e9, "fx_forward_JPY": 0.63e9,
+		"risk_reversal_CHF_95_105": 1.09e9, "fx_forward_AUD": 0.25e9, "fx_forward_CAD": 0.22e9, "fx_put_CAD_90": 4e9,
+		"swap_receiver_USD_30y": 2.2e9, "swap_payer_EUR_10y": 5.61e9, "swap_receiver_EUR_30y": 5.68e9, "swap_receiver_GBP_30y": 7.1e9,
 	} {
 		x[hedgeIndex(b, m, id)] = v
 	}

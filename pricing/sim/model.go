@@ -314,7 +314,8 @@ type Model struct {
 	assets0   float64
 	liabs0    float64
 	hedges    []Hedge
-	refs      []refName // the largest corporate holdings, for single-name CDS
+	fxAt      [][]fxStep // per hedge, per step: an FX hedge's path-independent part (tabulateFX)
+	refs      []refName  // the largest corporate holdings, for single-name CDS
 	curveRate [market.NumCcy]func(float64) float64
 	segSlope  []float64 // forward loading of slope per knot segment
 	segCurv   []float64
@@ -549,6 +550,7 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 				m.hedges[i].linear = true
 			}
 		}
+		m.tabulateFX()
 	}
 
 	// Today's values, from the same machinery as the paths.
