@@ -50,7 +50,10 @@
 // revaluation for one-year shocks of the most volatile scenarios (see
 // TestExpansionAgreesWithExact). Those values feed the funded-ratio path
 // used for drawdowns. Cash flows paid before a horizon are held as cash in their
-// currency.
+// currency. A hedging programme carried on the paths (Sim.SetProgramme)
+// values its swaps the same way between horizons, their fixed leg with the
+// notional as one more class (TestSwapTaylorOnPaths), and every hedge
+// exactly at the horizons.
 //
 // Time is in trading days (252 a year). Values are in USD.
 package sim

@@ -83,6 +83,10 @@ type Sim struct {
 	progVal   []float64
 	progCarry []float64 // [step*len(prog)+k]
 	progNeed  []float64 // per rate block: curveNeed of the programme
+	// Per programme hedge and step: a swap's Taylor class (Model.swapTaylor),
+	// nil for the others; and per rate block, curveNeed of those others.
+	progTaylor     [][]poly
+	progNeedWeekly []float64
 	// noHedgePnL skips the candidate hedges' P&L (SkipHedgePnL).
 	noHedgePnL bool
 	// fund, when set (SetFundSteps), is the fund's values at every step
@@ -345,7 +349,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				out.FundSteps[k], out.FundSteps[k+1] = assets, liabs
 			}
 			if len(s.prog) > 0 {
-				assets += s.programmeValue(sp, st, t)
+				assets += s.programmeValue(sp, st, t, isHz)
 			}
 			fr := assets / liabs
 			if fr > peak {
@@ -500,16 +504,28 @@ func polyDotsGo(row []poly, mon *[numMon]float64, out []float64) {
 		if row[ci].v0 == 0 {
 			continue
 		}
-		c := &row[ci].c
-		var s0, s1, s2, s3 float64
-		for i := 0; i < numMon; i += 4 {
-			s0 += c[i] * mon[i]
-			s1 += c[i+1] * mon[i+1]
-			s2 += c[i+2] * mon[i+2]
-			s3 += c[i+3] * mon[i+3]
-		}
-		out[ci] = (s0 + s1) + (s2 + s3)
+		out[ci] = dotMon(&row[ci].c, mon)
 	}
+}
+
+// dotMon is c·mon with four accumulators, so that the additions pipeline.
+func dotMon(c, mon *[numMon]float64) float64 {
+	var s0, s1, s2, s3 float64
+	for i := 0; i < numMon; i += 4 {
+		s0 += c[i] * mon[i]
+		s1 += c[i+1] * mon[i+1]
+		s2 += c[i+2] * mon[i+2]
+		s3 += c[i+3] * mon[i+3]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// monomials lists the monomials of degree 1 to 3 in (L, S, C) in poly's
+// order, then a zero.
+func monomials(L, S, C float64) [numMon]float64 {
+	ll, ls, lc, ss, sc, cc := L*L, L*S, L*C, S*S, S*C, C*C
+	return [numMon]float64{L, S, C, ll, ls, lc, ss, sc, cc,
+		ll * L, ll * S, ll * C, ss * L, ls * C, cc * L, ss * S, ss * C, cc * S, cc * C, 0}
 }
 
 // taylorExponents fills s.vBuf, block after block, with e to the power of
@@ -524,9 +540,7 @@ func (s *Sim) taylorExponents(st int, sp1 []float64) {
 		bl := &m.blocks[bi]
 		L, S, C := x[bl.rate], x[bl.rate+1], x[bl.rate+2]
 		row := bl.steps[st]
-		ll, ls, lc, ss, sc, cc := L*L, L*S, L*C, S*S, S*C, C*C
-		mon := [numMon]float64{L, S, C, ll, ls, lc, ss, sc, cc,
-			ll * L, ll * S, ll * C, ss * L, ls * C, cc * L, ss * S, ss * C, cc * S, cc * C, 0}
+		mon := monomials(L, S, C)
 		polyDots(row, &mon, val[:len(row)])
 		for j, ci := range bl.credit {
 			if pc := &row[ci]; pc.v0 != 0 {

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/hedgeflow/hedgeflow/pricing/approx"
 	"github.com/hedgeflow/hedgeflow/pricing/credit"
@@ -466,13 +467,15 @@ func (m *Model) buildHedges(mk *market.Snapshot) {
 // valueHedges writes the P&L to the hedge horizon (time t years, step st)
 // of every candidate hedge per USD notional into out.
 func (s *Sim) valueHedges(sp scenario.Params, st int, t float64, out []float64) {
-	s.valueHedgesOf(sp, st, t, nil, nil, out)
+	s.valueHedgesOf(sp, st, t, nil, nil, nil, out)
 }
 
 // valueHedgesOf is valueHedges for the hedges listed in only (all when
 // nil), with need[b] the longest maturity they read on rate block b
-// (curveNeed; nil with only nil); out is indexed by hedge.
-func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, need []float64, out []float64) {
+// (curveNeed; nil with only nil); out is indexed by hedge. With taylor
+// (only's hedges' swapTaylor), the swaps it has are valued by it, and need
+// is what the others read.
+func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, need []float64, taylor [][]poly, out []float64) {
 	m := s.m
 	x := s.x
 	for bi := range m.blocks {
@@ -554,7 +557,11 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 			switch h.Kind {
 			case SwapReceiver, SwapPayer:
 				rem := h.tenor - t
-				if rem > 1e-9 {
+				switch {
+				case rem <= 1e-9:
+				case taylor != nil && taylor[k] != nil:
+					v = taylorValue(&taylor[k][st], x[bl.rate], x[bl.rate+1], x[bl.rate+2]) - 1
+				default:
 					v = h.fwd*ann(0, rem) + dfAt(rem) - 1
 				}
 				if h.Kind == SwapPayer {
@@ -896,10 +903,63 @@ func (s *Sim) SetProgramme(notional []float64) error {
 		s.progVal = make([]float64, len(s.m.hedges))
 	}
 	s.progNeed = s.progNeed[:0]
+	s.progTaylor = s.progTaylor[:0]
+	var exact []int // the programme's hedges valued on the shocked curves at weekly steps too
+	for _, j := range s.prog {
+		tl := s.m.swapTaylor(j)
+		s.progTaylor = append(s.progTaylor, tl)
+		if tl == nil {
+			exact = append(exact, j)
+		}
+	}
+	s.progNeedWeekly = s.progNeedWeekly[:0]
 	for b := range s.m.blocks {
 		s.progNeed = append(s.progNeed, curveNeed(s.m, s.prog, b))
+		s.progNeedWeekly = append(s.progNeedWeekly, curveNeed(s.m, exact, b))
 	}
 	return nil
+}
+
+// swapTaylor returns, for a swap, its fixed leg with the notional (the
+// coupons fwd/2 at the live grid points to the tenor, and 1 at the end)
+// as a class of the rate block's Taylor expansion at every step, so that
+// a programme carried on the paths values it at a weekly step as the fund
+// values its bonds and liabilities (Sim.value) instead of shocking its
+// whole curve. nil for any other hedge, or a leg whose coupons are not
+// positive (the expansion is of its logarithm).
+func (m *Model) swapTaylor(j int) []poly {
+	h := &m.hedges[j]
+	if (h.Kind != SwapReceiver && h.Kind != SwapPayer) || !(h.fwd > 0) {
+		return nil
+	}
+	bl := &m.blocks[h.block]
+	out := make([]poly, len(m.steps))
+	for st, day := range m.steps {
+		rem := h.tenor - float64(day)/DaysPerYear
+		if rem <= 1e-9 {
+			continue // matured: valued at 0 without the expansion
+		}
+		hd := &bl.hz[st]
+		n := liveIndex(hd, rem)
+		var tc taylor
+		for i := range n {
+			c := 0.5 * h.fwd
+			if i == n-1 {
+				c++
+			}
+			m.addFlow(&tc, c*hd.df0[i], hd.tau[i])
+		}
+		tc.toLog()
+		out[st] = polyOf(&tc)
+	}
+	return out
+}
+
+// taylorValue is the value of class pc at curve factors (L, S, C), with
+// no spread move: v0·e^(c·mon).
+func taylorValue(pc *poly, L, S, C float64) float64 {
+	mon := monomials(L, S, C)
+	return pc.v0 * exp(dotMon(&pc.c, &mon))
 }
 
 // programmeCarry tabulates, per step, the programme's linear hedges' value
@@ -911,7 +971,7 @@ func (s *Sim) programmeCarry(sp scenario.Params) {
 	s.h = [4]float64{1, 1, 1, 1}
 	for st, day := range m.steps {
 		t := float64(day) / DaysPerYear
-		s.valueHedgesOf(sp, st, t, s.prog, s.progNeed, s.progVal)
+		s.valueProgramme(sp, st, t, slices.Contains(m.hzStep, st))
 		for k, j := range s.prog {
 			c := 0.0
 			if m.hedges[j].linear {
@@ -922,9 +982,20 @@ func (s *Sim) programmeCarry(sp scenario.Params) {
 	}
 }
 
-// programmeValue is the programme's P&L at step st on the current path.
-func (s *Sim) programmeValue(sp scenario.Params, st int, t float64) float64 {
-	s.valueHedgesOf(sp, st, t, s.prog, s.progNeed, s.progVal)
+// valueProgramme values the programme's hedges at step st into s.progVal:
+// exactly at a horizon, its swaps by their Taylor expansion at a weekly step.
+func (s *Sim) valueProgramme(sp scenario.Params, st int, t float64, exact bool) {
+	if exact {
+		s.valueHedgesOf(sp, st, t, s.prog, s.progNeed, nil, s.progVal)
+		return
+	}
+	s.valueHedgesOf(sp, st, t, s.prog, s.progNeedWeekly, s.progTaylor, s.progVal)
+}
+
+// programmeValue is the programme's P&L at step st on the current path,
+// exactly at a horizon.
+func (s *Sim) programmeValue(sp scenario.Params, st int, t float64, exact bool) float64 {
+	s.valueProgramme(sp, st, t, exact)
 	v := 0.0
 	for k, j := range s.prog {
 		v += s.progX[k] * (s.progVal[j] - s.progCarry[st*len(s.prog)+k])

@@ -648,25 +648,7 @@ func (m *Model) prepareBlock(bl *block, mk *market.Snapshot) {
 					}
 					continue
 				}
-				w := c * math.Exp(-(z.Rate(tau)+cl.spread0)*tau)
-				is, ic := m.loadings(tau)
-				d := [3]float64{tau, is, ic}
-				tc.v0 += w
-				for a := range 3 {
-					tc.g[a] -= w * d[a]
-					tc.hsx[a] += w * tau * d[a]
-				}
-				tc.h[0] += w * d[0] * d[0]
-				tc.h[1] += w * d[0] * d[1]
-				tc.h[2] += w * d[0] * d[2]
-				tc.h[3] += w * d[1] * d[1]
-				tc.h[4] += w * d[1] * d[2]
-				tc.h[5] += w * d[2] * d[2]
-				tc.gs -= w * tau
-				tc.hss += w * tau * tau
-				for k, ijk := range triples {
-					tc.m3[k] += w * d[ijk[0]] * d[ijk[1]] * d[ijk[2]]
-				}
+				m.addFlow(tc, c*math.Exp(-(z.Rate(tau)+cl.spread0)*tau), tau)
 			}
 			tc.toLog()
 		}
@@ -714,6 +696,29 @@ func (m *Model) prepareBlock(bl *block, mk *market.Snapshot) {
 			}
 			hd.w[ci] = w
 		}
+	}
+}
+
+// addFlow adds to tc's value and its derivatives a cash flow at τ whose
+// discounted value today is w.
+func (m *Model) addFlow(tc *taylor, w, tau float64) {
+	is, ic := m.loadings(tau)
+	d := [3]float64{tau, is, ic}
+	tc.v0 += w
+	for a := range 3 {
+		tc.g[a] -= w * d[a]
+		tc.hsx[a] += w * tau * d[a]
+	}
+	tc.h[0] += w * d[0] * d[0]
+	tc.h[1] += w * d[0] * d[1]
+	tc.h[2] += w * d[0] * d[2]
+	tc.h[3] += w * d[1] * d[1]
+	tc.h[4] += w * d[1] * d[2]
+	tc.h[5] += w * d[2] * d[2]
+	tc.gs -= w * tau
+	tc.hss += w * tau * tau
+	for k, ijk := range triples {
+		tc.m3[k] += w * d[ijk[0]] * d[ijk[1]] * d[ijk[2]]
 	}
 }
 
