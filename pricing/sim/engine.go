@@ -64,13 +64,19 @@ type Sim struct {
 	mu     []float64 // drift per year before the Itô term (equities)
 	lnAlt  []float64
 	eBuf   []float64
-	segBuf []float64  // shockDF's exponents: two per knot segment
-	vBuf   []float64  // per class, block after block: value (or Taylor exponent)
-	kBuf   []float64  // per class of a rate block: survival
-	lnBuf  []float64  // value's log-moves of equities, alternatives, currencies, then credit spread moves
-	h      [4]float64 // GARCH variance multipliers by class
-	drMax  [market.NumRating]float64
-	yMax   [market.NumRating]float64 // the argument of Φ at drMax
+	segBuf []float64 // shockDF's exponents: two per knot segment
+	vBuf   []float64 // per class, block after block: value (or Taylor exponent)
+	// survive is, per class (block after block), the share of its value
+	// that survives defaults: 1 - (1-recovery)·(its rating's default rate),
+	// updated when that rate rises, 1 for classes without credit.
+	survive []float64
+	// Per credit class (block after block): half the scenario's variance
+	// rate of its log-spread, (σ·amp)²/2.
+	crHalfVar []float64
+	lnBuf     []float64  // value's log-moves of equities, alternatives, currencies, then credit spread moves
+	h         [4]float64 // GARCH variance multipliers by class
+	drMax     [market.NumRating]float64
+	yMax      [market.NumRating]float64 // the argument of Φ at drMax
 	// trace, in tests, sees the factors after every step.
 	trace func(path, step int, regime scenario.Regime)
 	// Per rate block: shocked discount factors and their running sums at
@@ -128,7 +134,7 @@ func (m *Model) NewSim() *Sim {
 		classes += len(bl.classes)
 		credits += len(bl.credit)
 	}
-	s.vBuf, s.kBuf = make([]float64, classes), make([]float64, maxClasses)
+	s.vBuf, s.survive, s.crHalfVar = make([]float64, classes), make([]float64, classes), make([]float64, credits)
 	s.lnBuf = make([]float64, 0, len(m.eqValue)+len(m.alts)+len(m.blocks)+credits)
 	for range m.blocks {
 		s.hdf = append(s.hdf, make([]float64, maxLive))
@@ -204,6 +210,10 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	}
 	fr0 := m.assets0 / m.liabs0
 	nc := len(m.credits)
+	for j, amp := range m.crAmp {
+		sv := sp.CreditVol * amp
+		s.crHalfVar[j] = 0.5 * sv * sv
+	}
 
 	for p := range P {
 		clear(s.x)
@@ -211,6 +221,9 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 		clear(s.drMax[:nc])
 		for ci := range nc {
 			s.yMax[ci] = math.Inf(-1)
+		}
+		for i := range s.survive {
+			s.survive[i] = 1
 		}
 		s.h = [4]float64{1, 1, 1, 1}
 		regime := sp.Regime
@@ -330,6 +343,9 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 							s.yMax[ci] = y
 							if dr := fastNormCDF(y); dr > s.drMax[ci] {
 								s.drMax[ci] = dr
+								for _, fc := range m.classesOf[ci] {
+									s.survive[fc] = 1 - (1-dyn.Recovery)*dr
+								}
 							}
 						}
 					}
@@ -414,13 +430,11 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		}
 	}
 	nLn := len(ln)
-	for bi := range m.blocks {
-		bl := &m.blocks[bi]
-		for _, ci := range bl.credit {
-			cl := &bl.classes[ci]
-			sv := sp.CreditVol * cl.amp
-			ln = append(ln, cl.amp*x[m.creditIdx[cl.credit]]-0.5*sv*sv*m.spreadVar[st])
-		}
+	sv := m.spreadVar[st]
+	ln = ln[:nLn+len(m.crAmp)]
+	cr := ln[nLn:]
+	for j, f := range m.crFactor {
+		cr[j] = m.crAmp[j]*x[f] - s.crHalfVar[j]*sv
 	}
 	approx.ExpAll(ln)
 	if !exact {
@@ -437,7 +451,7 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		assets += m.alts[ai].ValueUSD * ln[k]
 		k++
 	}
-	sp1, val := ln[nLn:], s.vBuf
+	sp1, val, survive := ln[nLn:], s.vBuf, s.survive
 	for bi := range m.blocks {
 		bl := &m.blocks[bi]
 		fx := m.fx0[bl.ccy]
@@ -446,13 +460,7 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 			k++
 		}
 		row := bl.steps[st]
-		kp := s.kBuf[:len(bl.classes)]
-		for ci := range kp {
-			kp[ci] = 1
-		}
-		for _, ci := range bl.credit {
-			kp[ci] = 1 - (1-m.cfg.Dynamics.Recovery)*s.drMax[bl.classes[ci].credit]
-		}
+		kp := survive[:len(bl.classes)]
 		if exact {
 			hd := &bl.hz[st]
 			s.shockDF(hd, len(hd.tau), x[bl.rate], x[bl.rate+1], x[bl.rate+2])
@@ -482,7 +490,7 @@ func (s *Sim) value(sp scenario.Params, st, hz int, t float64, exact bool) (asse
 		}
 		assets += fx * a
 		liabs += fx * l
-		sp1, val = sp1[len(bl.credit):], val[len(bl.classes):]
+		sp1, val, survive = sp1[len(bl.credit):], val[len(bl.classes):], survive[len(bl.classes):]
 	}
 	return assets, liabs
 }

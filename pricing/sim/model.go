@@ -315,7 +315,13 @@ type Model struct {
 	liabs0    float64
 	hedges    []Hedge
 	fxAt      [][]fxStep // per hedge, per step: an FX hedge's path-independent part (tabulateFX)
-	refs      []refName  // the largest corporate holdings, for single-name CDS
+	// The credit classes, block after block: their log-spread factor and
+	// sector amplification; and per credit factor, the classes (numbered
+	// block after block) it drives.
+	crFactor  []int
+	crAmp     []float64
+	classesOf [][]int
+	refs      []refName // the largest corporate holdings, for single-name CDS
 	curveRate [market.NumCcy]func(float64) float64
 	segSlope  []float64 // forward loading of slope per knot segment
 	segCurv   []float64
@@ -538,6 +544,19 @@ func NewModel(p *portfolio.Portfolio, mk *market.Snapshot, cfg Config) (*Model, 
 			}
 		}
 		m.prepareBlock(bl, mk)
+	}
+
+	m.classesOf = make([][]int, len(m.credits))
+	fc := 0
+	for bi := range m.blocks {
+		bl := &m.blocks[bi]
+		for _, ci := range bl.credit {
+			cl := &bl.classes[ci]
+			m.crFactor = append(m.crFactor, m.creditIdx[cl.credit])
+			m.crAmp = append(m.crAmp, cl.amp)
+			m.classesOf[cl.credit] = append(m.classesOf[cl.credit], fc+ci)
+		}
+		fc += len(bl.classes)
 	}
 
 	// Candidate hedges need their horizon on the semi-annual grid.
