@@ -226,14 +226,12 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			s.survive[i] = 1
 		}
 		s.h = [4]float64{1, 1, 1, 1}
+		sh := [4]float64{1, 1, 1, 1} // √h, taken when h changes
 		regime := sp.Regime
 		peak, mdd := fr0, 0.0
-		prev, hz := 0, 0
+		hz := 0
 		for st, day := range m.steps {
-			w := float64(day-prev) / 5
-			dt := float64(day-prev) / DaysPerYear
-			prev = day
-			sq := math.Sqrt(dt)
+			dt, sq := m.stepDt[st], m.stepSqrtDt[st]
 			if !dyn.NoRegimeSwitching {
 				u := rng.float64()
 				row := &m.trans[st][regime]
@@ -245,10 +243,6 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			}
 			rng.normAll(s.e[:d])
 			m.corr[regime][bd].apply(s.e, s.z)
-			var sh [4]float64
-			for k := range sh {
-				sh[k] = math.Sqrt(s.h[k])
-			}
 			// The factors move class by class (NewModel groups them so):
 			// one update formula per class, and each class's sum of squared
 			// shocks for GARCH kept in a register.
@@ -326,12 +320,15 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 					}
 					s.h[k] = 1 - a - b - g/2 + s.h[k]*(a*zz+b+lev)
 				}
+				for k := range sh {
+					sh[k] = math.Sqrt(s.h[k])
+				}
 			}
 			// Defaults: the credit book's default rate given each rating's
 			// systematic factor (its standardised log-spread move), kept at
 			// its running maximum: defaults are permanent.
 			if !dyn.NoDefaults {
-				sdv := sp.CreditVol * math.Sqrt(m.spreadVar[st])
+				sdv := sp.CreditVol * m.spreadSD[st]
 				if sdv > 0 {
 					sr, sr1 := math.Sqrt(dyn.AssetCorr), math.Sqrt(1-dyn.AssetCorr)
 					for ci, r := range m.credits {
@@ -388,7 +385,6 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				out.Assets[i], out.Liabilities[i], out.MaxDrawdown[i] = assets, liabs, mdd
 				hz++
 			}
-			_ = w
 		}
 	}
 	return nil

@@ -298,23 +298,26 @@ type Model struct {
 	// (1-e^{-2κt})/(2κ); the normal quantile of the rating PDs to t; the
 	// probability of no spread jump by regime; regime transition CDFs.
 	spreadVar []float64
-	pdQ       [][market.NumRating]float64
-	noJump    [][scenario.NumRegime]float64
-	trans     [][scenario.NumRegime][scenario.NumRegime]float64
-	garch     [][3]float64 // per step: α, β, γ scaled to the step's length
-	classN    [4]int       // factors per GARCH class
-	classAt   [5]int       // class c's factors are classAt[c]:classAt[c+1]
-	steps     []int        // day at the end of each step
-	hzStep    []int        // step index of each horizon
-	blocks    []block
-	eqValue   [market.NumCcy]float64
-	eqRate    [market.NumCcy]float64 // local 3-month rate
-	usdRate   float64
-	alts      []portfolio.Alternative
-	assets0   float64
-	liabs0    float64
-	hedges    []Hedge
-	fxAt      [][]fxStep // per hedge, per step: an FX hedge's path-independent part (tabulateFX)
+	spreadSD  []float64 // √spreadVar
+	// Per step: its length in years and the square root of that.
+	stepDt, stepSqrtDt []float64
+	pdQ                [][market.NumRating]float64
+	noJump             [][scenario.NumRegime]float64
+	trans              [][scenario.NumRegime][scenario.NumRegime]float64
+	garch              [][3]float64 // per step: α, β, γ scaled to the step's length
+	classN             [4]int       // factors per GARCH class
+	classAt            [5]int       // class c's factors are classAt[c]:classAt[c+1]
+	steps              []int        // day at the end of each step
+	hzStep             []int        // step index of each horizon
+	blocks             []block
+	eqValue            [market.NumCcy]float64
+	eqRate             [market.NumCcy]float64 // local 3-month rate
+	usdRate            float64
+	alts               []portfolio.Alternative
+	assets0            float64
+	liabs0             float64
+	hedges             []Hedge
+	fxAt               [][]fxStep // per hedge, per step: an FX hedge's path-independent part (tabulateFX)
 	// The credit classes, block after block: their log-spread factor and
 	// sector amplification; and per credit factor, the classes (numbered
 	// block after block) it drives.
@@ -810,6 +813,9 @@ func (m *Model) prepareSteps() {
 			v = (1 - math.Exp(-2*k*t)) / (2 * k)
 		}
 		m.spreadVar = append(m.spreadVar, v)
+		m.spreadSD = append(m.spreadSD, math.Sqrt(v))
+		m.stepDt = append(m.stepDt, dt)
+		m.stepSqrtDt = append(m.stepSqrtDt, math.Sqrt(dt))
 		var q [market.NumRating]float64
 		for r, pd := range d.PD {
 			q[r] = math.Inf(-1)
