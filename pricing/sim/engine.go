@@ -93,6 +93,11 @@ type Sim struct {
 	// nil for the others; and per rate block, curveNeed of those others.
 	progTaylor     [][]poly
 	progNeedWeekly []float64
+	// The FX factors the programme's hedges read; scratch for their
+	// exponentials with the expanded swaps'; and the swaps' values.
+	progFX    []int
+	progExp   []float64
+	progSwapV []float64
 	// noHedgePnL skips the candidate hedges' P&L (SkipHedgePnL).
 	noHedgePnL bool
 	// fund, when set (SetFundSteps), is the fund's values at every step

@@ -509,6 +509,37 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 	// hedges read it (the FX factors are the model's first).
 	var fxc [market.NumCcy]float64
 	var fxDone [market.NumCcy]bool
+	if only != nil {
+		// A programme: its currencies' moves, and its expanded swaps'
+		// exponentials, taken together (approx.ExpAll) rather than each
+		// waiting on its own.
+		e := s.progExp[:0]
+		for _, f := range s.progFX {
+			e = append(e, x[f])
+		}
+		if taylor != nil {
+			for k, tl := range taylor {
+				if tl != nil {
+					rb := m.blocks[m.hedges[only[k]].block].rate
+					mon := monomials(x[rb], x[rb+1], x[rb+2])
+					e = append(e, dotMon(&tl[st].c, &mon))
+				}
+			}
+		}
+		approx.ExpAll(e)
+		for i, f := range s.progFX {
+			fxc[f], fxDone[f] = e[i], true
+		}
+		e = e[len(s.progFX):]
+		if taylor != nil {
+			for k, tl := range taylor {
+				if tl != nil {
+					s.progSwapV[k] = tl[st].v0 * e[0]
+					e = e[1:]
+				}
+			}
+		}
+	}
 	fxRel := func(f int) float64 {
 		if f < 0 {
 			return 1
@@ -560,7 +591,7 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 				switch {
 				case rem <= 1e-9:
 				case taylor != nil && taylor[k] != nil:
-					v = taylorValue(&taylor[k][st], x[bl.rate], x[bl.rate+1], x[bl.rate+2]) - 1
+					v = s.progSwapV[k] - 1
 				default:
 					v = h.fwd*ann(0, rem) + dfAt(rem) - 1
 				}
@@ -912,6 +943,14 @@ func (s *Sim) SetProgramme(notional []float64) error {
 			exact = append(exact, j)
 		}
 	}
+	s.progFX = s.progFX[:0]
+	for _, j := range s.prog {
+		if f := s.m.hedges[j].fx; f >= 0 && f < int(market.NumCcy) && !slices.Contains(s.progFX, f) {
+			s.progFX = append(s.progFX, f)
+		}
+	}
+	s.progExp = slices.Grow(s.progExp[:0], len(s.progFX)+len(s.prog))
+	s.progSwapV = resize(s.progSwapV, len(s.prog))
 	s.progNeedWeekly = s.progNeedWeekly[:0]
 	for b := range s.m.blocks {
 		s.progNeed = append(s.progNeed, curveNeed(s.m, s.prog, b))
@@ -953,13 +992,6 @@ func (m *Model) swapTaylor(j int) []poly {
 		out[st] = polyOf(&tc)
 	}
 	return out
-}
-
-// taylorValue is the value of class pc at curve factors (L, S, C), with
-// no spread move: v0·e^(c·mon).
-func taylorValue(pc *poly, L, S, C float64) float64 {
-	mon := monomials(L, S, C)
-	return pc.v0 * exp(dotMon(&pc.c, &mon))
 }
 
 // programmeCarry tabulates, per step, the programme's linear hedges' value

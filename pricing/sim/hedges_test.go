@@ -390,33 +390,35 @@ func TestFXOptionsValueIsItsLegs(t *testing.T) {
 func TestSwapTaylorOnPaths(t *testing.T) {
 	m := sampleModel(t, Config{Paths: 60, HedgePaths: 60})
 	ids := []string{"swap_receiver_USD_30y", "swap_payer_EUR_10y", "swap_receiver_EUR_30y", "swap_receiver_GBP_30y", "swap_payer_USD_2y"}
+	x := make([]float64, len(m.hedges))
 	var only []int
 	for _, id := range ids {
-		only = append(only, hedgeIndex(t, m, id))
-	}
-	taylor := make([][]poly, len(only))
-	for k, j := range only {
-		if taylor[k] = m.swapTaylor(j); taylor[k] == nil {
-			t.Fatalf("%s has no expansion", ids[k])
+		j := hedgeIndex(t, m, id)
+		if m.swapTaylor(j) == nil {
+			t.Fatalf("%s has no expansion", id)
 		}
-	}
-	need := make([]float64, len(m.blocks))
-	for b := range need {
-		need[b] = curveNeed(m, only, b)
+		only = append(only, j)
+		x[j] = 1
 	}
 	harsh := scenario.Params{Index: 3, FXVol: 0.2, IRVol: 0.018, ShortRateMult: 2, CreditVol: 0.5, EquityVol: 0.3, Regime: scenario.Crisis}
+	carrier := m.NewSim() // values the programme on the paths of s
+	if err := carrier.SetProgramme(x); err != nil {
+		t.Fatal(err)
+	}
 	s := m.NewSim()
-	exact, approx := make([]float64, len(m.hedges)), make([]float64, len(m.hedges))
 	worst, sq, n := 0.0, 0.0, 0
 	s.trace = func(p, st int, _ scenario.Regime) {
 		if slices.Contains(m.hzStep, st) {
 			return
 		}
 		tt := float64(m.steps[st]) / DaysPerYear
-		s.valueHedgesOf(harsh, st, tt, only, need, nil, exact)
-		s.valueHedgesOf(harsh, st, tt, only, need, taylor, approx)
+		copy(carrier.x, s.x)
+		carrier.h = s.h
+		carrier.valueProgramme(harsh, st, tt, true)
+		exact := slices.Clone(carrier.progVal)
+		carrier.valueProgramme(harsh, st, tt, false)
 		for _, j := range only {
-			d := approx[j] - exact[j]
+			d := carrier.progVal[j] - exact[j]
 			worst = math.Max(worst, math.Abs(d))
 			sq += d * d
 			n++
