@@ -518,10 +518,13 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 			e = append(e, x[f])
 		}
 		if taylor != nil {
+			last := -1 // the curve of mon: swaps on one curve are listed together
+			var mon [numMon]float64
 			for k, tl := range taylor {
 				if tl != nil {
-					rb := m.blocks[m.hedges[only[k]].block].rate
-					mon := monomials(x[rb], x[rb+1], x[rb+2])
+					if rb := m.blocks[m.hedges[only[k]].block].rate; rb != last {
+						mon, last = monomials(x[rb], x[rb+1], x[rb+2]), rb
+					}
 					e = append(e, dotMon(&tl[st].c, &mon))
 				}
 			}
@@ -540,6 +543,7 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 			}
 		}
 	}
+	fxVol := sp.FXVol * math.Sqrt(s.h[0]) // the FX options' vol on this path now
 	fxRel := func(f int) float64 {
 		if f < 0 {
 			return 1
@@ -571,7 +575,7 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 				v = e.a - rel*e.b // fwd - rel at expiry
 				break
 			}
-			v = fxOptionsAt(h, rel, sp.FXVol*math.Sqrt(s.h[0]), e) - h.Premium
+			v = fxOptionsAt(h, rel, fxVol, e) - h.Premium
 		case SwapReceiver, SwapPayer, SwaptionReceiver, SwaptionPayer:
 			bl := &m.blocks[h.block]
 			hd := &bl.hz[st]
