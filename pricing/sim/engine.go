@@ -299,6 +299,10 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 				}
 			}
 			for ai := range m.alts {
+				if s.fund != nil { // the fund's values are given: only the draw
+					rng.norm()
+					continue
+				}
 				a := &m.alts[ai]
 				ev := sp.EquityVol * sh[3] * a.Beta
 				tot := ev*ev + a.IdioVol*a.IdioVol
@@ -332,7 +336,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			// Defaults: the credit book's default rate given each rating's
 			// systematic factor (its standardised log-spread move), kept at
 			// its running maximum: defaults are permanent.
-			if !dyn.NoDefaults {
+			if !dyn.NoDefaults && s.fund == nil { // only the fund's values read them
 				sdv := sp.CreditVol * m.spreadSD[st]
 				if sdv > 0 {
 					sr, sr1 := math.Sqrt(dyn.AssetCorr), math.Sqrt(1-dyn.AssetCorr)
