@@ -339,7 +339,7 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			if !dyn.NoDefaults && s.fund == nil { // only the fund's values read them
 				sdv := sp.CreditVol * m.spreadSD[st]
 				if sdv > 0 {
-					sr, sr1 := math.Sqrt(dyn.AssetCorr), math.Sqrt(1-dyn.AssetCorr)
+					sr, sr1 := m.sqrtRho, m.sqrt1mRho
 					for ci, r := range m.credits {
 						// Φ is increasing: its running maximum is Φ at
 						// the running maximum of its argument, so Φ is

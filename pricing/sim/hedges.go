@@ -630,11 +630,7 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 			val := (spr - h.coup) * rpv01(spr, h.rate, h.recovery, rem)
 			// Defaults in the index to the horizon: the Vasicek default rate
 			// at the index's rating given the reference factor.
-			dr := 0.0
-			if sdv := sp.CreditVol * math.Sqrt(m.spreadVar[st]); sdv > 0 && !m.cfg.Dynamics.NoDefaults {
-				d := &m.cfg.Dynamics
-				dr = fastNormCDF((m.pdQ[st][h.idxRating] + math.Sqrt(d.AssetCorr)*y/sdv) / math.Sqrt(1-d.AssetCorr))
-			}
+			dr := m.indexDefaultRate(sp, st, h.idxRating, y)
 			v = (val - h.Premium - h.coup*t + (1-h.recovery)*dr) * fxRel(h.fx)
 		case FRAPayer, FRAReceiver, BondFuture, XCCYSwap:
 			bl := &m.blocks[h.block]
@@ -701,11 +697,7 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 			rem := h.tenor - t
 			// Realised pool loss to the horizon (Vasicek default rate at the
 			// index rating) and expected tranche loss over what remains.
-			dr := 0.0
-			if sdv := sp.CreditVol * math.Sqrt(m.spreadVar[st]); sdv > 0 && !m.cfg.Dynamics.NoDefaults {
-				d := &m.cfg.Dynamics
-				dr = fastNormCDF((m.pdQ[st][h.idxRating] + math.Sqrt(d.AssetCorr)*y/sdv) / math.Sqrt(1-d.AssetCorr))
-			}
+			dr := m.indexDefaultRate(sp, st, h.idxRating, y)
 			pdRem := 1 - math.Exp(-spr/(1-h.recovery)*rem)
 			pd := dr + (1-dr)*pdRem
 			el, err := credit.TrancheLoss(h.strike[0], h.strike[1], math.Min(math.Max(pd, 1e-9), 1-1e-9), 0.30, 0.30, h.recovery)
@@ -742,6 +734,15 @@ func curveNeed(m *Model, only []int, b int) float64 {
 		}
 	}
 	return need
+}
+
+// indexDefaultRate is the Vasicek default rate to step st at rating r
+// given the reference factor y (a log-spread move), 0 without defaults.
+func (m *Model) indexDefaultRate(sp scenario.Params, st int, r market.Rating, y float64) float64 {
+	if sdv := sp.CreditVol * m.spreadSD[st]; sdv > 0 && !m.cfg.Dynamics.NoDefaults {
+		return fastNormCDF((m.pdQ[st][r] + m.sqrtRho*y/sdv) / m.sqrt1mRho)
+	}
+	return 0
 }
 
 // liveIndex returns how many live grid points of hd have τ <= b (+ tolerance).

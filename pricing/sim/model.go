@@ -299,6 +299,8 @@ type Model struct {
 	// probability of no spread jump by regime; regime transition CDFs.
 	spreadVar []float64
 	spreadSD  []float64 // √spreadVar
+	// √ρ and √(1-ρ) of the default copula's asset correlation.
+	sqrtRho, sqrt1mRho float64
 	// Per step: its length in years and the square root of that.
 	stepDt, stepSqrtDt []float64
 	pdQ                [][market.NumRating]float64
@@ -802,6 +804,7 @@ func permutations(t [3]int) int {
 // prepareSteps tabulates what the dynamics need per step.
 func (m *Model) prepareSteps() {
 	d := &m.cfg.Dynamics
+	m.sqrtRho, m.sqrt1mRho = math.Sqrt(d.AssetCorr), math.Sqrt(1-d.AssetCorr)
 	prev := 0
 	for _, day := range m.steps {
 		t := float64(day) / DaysPerYear
