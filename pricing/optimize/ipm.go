@@ -267,10 +267,20 @@ func (w *ipm) solveTo(p *qp, tol, tolDG float64, maxIter int) error {
 					w.dgt[a*mg+i] = d * v
 				}
 			}
+			gt := w.gt
 			for a := 0; a < n; a++ {
 				da := w.dgt[a*mg : (a+1)*mg]
-				for b := a; b < n; b++ {
-					H[a*n+b] += dot(da, w.gt[b*mg:(b+1)*mg])
+				b := a
+				for ; b+4 <= n; b += 4 {
+					d := dot4(da, gt[b*mg:], gt[(b+1)*mg:], gt[(b+2)*mg:], gt[(b+3)*mg:])
+					h := H[a*n+b : a*n+b+4]
+					h[0] += d[0]
+					h[1] += d[1]
+					h[2] += d[2]
+					h[3] += d[3]
+				}
+				for ; b < n; b++ {
+					H[a*n+b] += dot(da, gt[b*mg:(b+1)*mg])
 				}
 			}
 		}
@@ -527,7 +537,16 @@ func cholesky(a []float64, n int) bool {
 		}
 		d = math.Sqrt(d)
 		a[j*n+j] = d
-		for i := j + 1; i < n; i++ {
+		// The rows below read only their first j entries, which no row
+		// here writes: four at a time.
+		i := j + 1
+		for ; i+4 <= n; i += 4 {
+			v := dot4(rowj, a[i*n:], a[(i+1)*n:], a[(i+2)*n:], a[(i+3)*n:])
+			for k := range 4 {
+				a[(i+k)*n+j] = (a[(i+k)*n+j] - v[k]) / d
+			}
+		}
+		for ; i < n; i++ {
 			a[i*n+j] = (a[i*n+j] - dot(a[i*n:i*n+j], rowj)) / d
 		}
 	}
@@ -555,6 +574,18 @@ func cholSolve(a []float64, n int, b []float64) {
 // (100-200).
 func dot(a, b []float64) float64 {
 	return floats.Dot(a, b[:len(a)])
+}
+
+// dot4 is dot(x, y0), ..., dot(x, y3), the same to the last bit, computed
+// together (dot4AVX2) where the CPU allows.
+func dot4(x, y0, y1, y2, y3 []float64) (out [4]float64) {
+	n := len(x)
+	y0, y1, y2, y3 = y0[:n], y1[:n], y2[:n], y3[:n]
+	if hasAVX2 {
+		dot4AVX2(x, y0, y1, y2, y3, &out)
+		return out
+	}
+	return [4]float64{dot(x, y0), dot(x, y1), dot(x, y2), dot(x, y3)}
 }
 
 // axpy is y += alpha·x over len(x) entries, gonum's assembly kernel.

@@ -1,0 +1,14 @@
+//go:build !purego
+
+package optimize
+
+import "golang.org/x/sys/cpu"
+
+// hasAVX2 selects dot4AVX2. The interior-point solves spend most of their
+// time in dot products (the normal matrix GᵀDG, its Cholesky factor, the
+// losses of every sample row), each a chain of additions that waits on
+// the last; four at once overlap.
+var hasAVX2 = cpu.X86.HasAVX2
+
+//go:noescape
+func dot4AVX2(x, y0, y1, y2, y3 []float64, out *[4]float64)

@@ -1,0 +1,85 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func dot4AVX2(x, y0, y1, y2, y3 []float64, out *[4]float64)
+//
+// out[k] = x·yk, each as gonum's DotUnitary (internal/asm/f64,
+// dot_amd64.s) sums it: four partial sums s_j of the products x[i]·y[i],
+// i = j mod 4, over the groups of four (gonum: two SSE2 registers, here one
+// AVX2 register per row, lane j = s_j); the one to three products left
+// added in turn to s0; then (s1+s3) + (s0+s2). No fused multiply-adds, so
+// each is gonum's result bit for bit; four rows at once so that their
+// chains of additions overlap. len(yk) >= len(x).
+TEXT ·dot4AVX2(SB), NOSPLIT, $0-128
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ y0_base+24(FP), R8
+	MOVQ y1_base+48(FP), R9
+	MOVQ y2_base+72(FP), R10
+	MOVQ y3_base+96(FP), R11
+	MOVQ out+120(FP), DI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-4, DX // the groups of four
+
+loop:
+	CMPQ    AX, DX
+	JGE     tail
+	VMOVUPD (SI)(AX*8), Y4
+	VMULPD  (R8)(AX*8), Y4, Y5
+	VMULPD  (R9)(AX*8), Y4, Y6
+	VMULPD  (R10)(AX*8), Y4, Y7
+	VMULPD  (R11)(AX*8), Y4, Y8
+	VADDPD  Y5, Y0, Y0
+	VADDPD  Y6, Y1, Y1
+	VADDPD  Y7, Y2, Y2
+	VADDPD  Y8, Y3, Y3
+	ADDQ    $4, AX
+	JMP     loop
+
+tail:
+	// (s2, s3) of each row aside; the low halves keep (s0, s1)
+	VEXTRACTF128 $1, Y0, X10
+	VEXTRACTF128 $1, Y1, X11
+	VEXTRACTF128 $1, Y2, X12
+	VEXTRACTF128 $1, Y3, X13
+
+tailloop:
+	CMPQ   AX, CX
+	JGE    sum
+	VMOVSD (SI)(AX*8), X4
+	VMULSD (R8)(AX*8), X4, X5
+	VMULSD (R9)(AX*8), X4, X6
+	VMULSD (R10)(AX*8), X4, X7
+	VMULSD (R11)(AX*8), X4, X8
+	VADDSD X5, X0, X0
+	VADDSD X6, X1, X1
+	VADDSD X7, X2, X2
+	VADDSD X8, X3, X3
+	INCQ   AX
+	JMP    tailloop
+
+sum:
+	VADDPD    X10, X0, X0 // (s0+s2, s1+s3)
+	VADDPD    X11, X1, X1
+	VADDPD    X12, X2, X2
+	VADDPD    X13, X3, X3
+	VUNPCKHPD X0, X0, X5
+	VUNPCKHPD X1, X1, X6
+	VUNPCKHPD X2, X2, X7
+	VUNPCKHPD X3, X3, X8
+	VADDSD    X0, X5, X5
+	VADDSD    X1, X6, X6
+	VADDSD    X2, X7, X7
+	VADDSD    X3, X8, X8
+	VMOVSD    X5, 0(DI)
+	VMOVSD    X6, 8(DI)
+	VMOVSD    X7, 16(DI)
+	VMOVSD    X8, 24(DI)
+	VZEROUPPER
+	RET

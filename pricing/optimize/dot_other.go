@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package optimize
+
+const hasAVX2 = false
+
+func dot4AVX2(x, y0, y1, y2, y3 []float64, out *[4]float64) {
+	panic("optimize: dot4AVX2 without AVX2")
+}
