@@ -71,16 +71,8 @@ func (sm *sample) losses(x []float64) {
 	m := sm.m
 	pnl := sm.p.PnL
 	sx := sm.shiftDot(x)
-	base, loss := sm.p.Base, sm.loss
-	r := 0
-	for ; r+4 <= len(base); r += 4 {
-		d := dot4(x, pnl[r*m:], pnl[(r+1)*m:], pnl[(r+2)*m:], pnl[(r+3)*m:])
-		for k := range 4 {
-			loss[r+k] = base[r+k] - d[k] + sx
-		}
-	}
-	for ; r < len(base); r++ {
-		loss[r] = base[r] - dot(pnl[r*m:(r+1)*m], x) + sx
+	for r, b := range sm.p.Base {
+		sm.loss[r] = b - dot(pnl[r*m:(r+1)*m], x) + sx
 	}
 }
 
@@ -89,17 +81,8 @@ func (sm *sample) lossesOf(x []float64, rows []int32) {
 	m := sm.m
 	pnl := sm.p.PnL
 	sx := sm.shiftDot(x)
-	base, loss := sm.p.Base, sm.loss
-	for len(rows) >= 4 {
-		r := rows[:4]
-		d := dot4(x, pnl[int(r[0])*m:], pnl[int(r[1])*m:], pnl[int(r[2])*m:], pnl[int(r[3])*m:])
-		for k, rk := range r {
-			loss[rk] = base[rk] - d[k] + sx
-		}
-		rows = rows[4:]
-	}
 	for _, r := range rows {
-		loss[r] = base[r] - dot(pnl[int(r)*m:int(r+1)*m], x) + sx
+		sm.loss[r] = sm.p.Base[r] - dot(pnl[int(r)*m:int(r+1)*m], x) + sx
 	}
 }
 
