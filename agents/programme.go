@@ -206,6 +206,10 @@ type Programmes struct {
 	pools map[string]*optimize.CutPool
 	// starts are each solve's relaxed solution.
 	starts map[string][]float64
+	// eval evaluates the agents' alternatives on pr, checked once.
+	evalOnce sync.Once
+	eval     *optimize.Evaluator
+	evalErr  error
 }
 
 // Evaluate returns the one-year metrics (pooled, per scenario) and the
@@ -215,7 +219,11 @@ func (ps *Programmes) Evaluate(x []float64) (risk.Metrics, []risk.Metrics, optim
 	if err != nil {
 		return m, per, optimize.Metrics{}, err
 	}
-	om, err := optimize.Evaluate(&ps.pr.p, x, ps.set)
+	ps.evalOnce.Do(func() { ps.eval, ps.evalErr = optimize.NewEvaluator(&ps.pr.p, ps.set) })
+	if ps.evalErr != nil {
+		return m, per, optimize.Metrics{}, ps.evalErr
+	}
+	om, err := ps.eval.Evaluate(x)
 	return m, per, om, err
 }
 

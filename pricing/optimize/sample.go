@@ -54,6 +54,19 @@ func newSample(p *Problem, alpha float64) *sample {
 	return sm
 }
 
+// withScratch returns a sample sharing sm's problem and row grouping,
+// with scratch space of its own.
+func (sm *sample) withScratch() *sample {
+	c := *sm
+	c.loss = make([]float64, len(sm.loss))
+	c.sel = make([]int32, len(sm.sel))
+	c.w = make([]float64, len(sm.w))
+	c.sval = make([]float64, len(sm.sval))
+	c.sidx = make([]int32, len(sm.sidx))
+	c.sw = make([]float64, len(sm.sw))
+	return &c
+}
+
 func (sm *sample) scen(r int) int {
 	if sm.p.Scenario == nil {
 		return 0
