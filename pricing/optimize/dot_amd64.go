@@ -12,3 +12,9 @@ var hasAVX2 = cpu.X86.HasAVX2
 
 //go:noescape
 func dot4AVX2(x, y0, y1, y2, y3 []float64, out *[4]float64)
+
+// cholColAVX2 computes rows j+1 to j+rows of column j of the Cholesky
+// factor, four at a time (cholesky).
+//
+//go:noescape
+func cholColAVX2(a []float64, n, j, rows int, d float64)

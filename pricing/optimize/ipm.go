@@ -540,6 +540,11 @@ func cholesky(a []float64, n int) bool {
 		// The rows below read only their first j entries, which no row
 		// here writes: four at a time.
 		i := j + 1
+		if rows := (n - i) &^ 3; hasAVX2 && rows > 0 {
+			_ = a[(i+rows)*n-1] // the rows are in a: the assembly does not check
+			cholColAVX2(a, n, j, rows, d)
+			i += rows
+		}
 		for ; i+4 <= n; i += 4 {
 			v := dot4(rowj, a[i*n:], a[(i+1)*n:], a[(i+2)*n:], a[(i+3)*n:])
 			for k := range 4 {
