@@ -75,21 +75,16 @@ var expAllArgs = func() []float64 {
 	return v
 }()
 
-// BenchmarkExpAll exponentiates 42 arguments, a simulation step's count.
-func BenchmarkExpAll(b *testing.B) {
-	v := make([]float64, len(expAllArgs))
-	for b.Loop() {
-		copy(v, expAllArgs)
-		ExpAll(v)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(v)), "ns/exp")
-}
+// BenchmarkExpAll exponentiates 42 arguments, a simulation step's count;
+// BenchmarkExpAllScalar with the Go loop.
+func BenchmarkExpAll(b *testing.B)       { benchExpAll(b, ExpAll) }
+func BenchmarkExpAllScalar(b *testing.B) { benchExpAll(b, expAllGo) }
 
-func BenchmarkExpAllScalar(b *testing.B) {
+func benchExpAll(b *testing.B, f func([]float64)) {
 	v := make([]float64, len(expAllArgs))
 	for b.Loop() {
 		copy(v, expAllArgs)
-		expAllGo(v)
+		f(v)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(v)), "ns/exp")
 }
