@@ -133,9 +133,8 @@ func (m *Model) NewSim() *Sim {
 		vol: make([]float64, d), kappa: make([]float64, d), mu: make([]float64, d),
 		lnAlt: make([]float64, len(m.alts)), eBuf: make([]float64, maxLive), segBuf: make([]float64, 2*maxSegs),
 	}
-	maxClasses, classes, credits := 0, 0, 0
+	classes, credits := 0, 0
 	for _, bl := range m.blocks {
-		maxClasses = max(maxClasses, len(bl.classes))
 		classes += len(bl.classes)
 		credits += len(bl.credit)
 	}
