@@ -250,18 +250,6 @@ func prohibited(pol *Policy, h *sim.Hedge) bool {
 	return false
 }
 
-// assemble builds the optimisation problem from a collected run.
-func assemble(col *consumers.Collected, model *sim.Model, pol *Policy) (*problem, error) {
-	pr, err := rows(col, model)
-	if err != nil {
-		return nil, err
-	}
-	if err := pr.constrain(model, pol); err != nil {
-		return nil, err
-	}
-	return pr, nil
-}
-
 // rows reads the optimisation rows (one per scenario and hedge path) from
 // a collected run: the unhedged loss and every hedge's P&L at the hedge
 // horizon.
