@@ -102,17 +102,6 @@ func (c *cluster) shutdown() {
 	}
 }
 
-// node returns the node named name.
-func (c *cluster) node(name string) *server.Server {
-	for _, ns := range c.nodes {
-		if ns.Name() == name {
-			return ns
-		}
-	}
-	c.t.Fatalf("no node %q", name)
-	return nil
-}
-
 // connect opens a client connection to node i; it reconnects to the other
 // nodes (which the server advertises) when node i goes.
 func (c *cluster) connect(i int) *nats.Conn {
