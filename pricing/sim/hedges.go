@@ -534,12 +534,10 @@ func (s *Sim) valueHedgesOf(sp scenario.Params, st int, t float64, only []int, n
 			fxc[f], fxDone[f] = e[i], true
 		}
 		e = e[len(s.progFX):]
-		if taylor != nil {
-			for k, tl := range taylor {
-				if tl != nil {
-					s.progSwapV[k] = tl[st].v0 * e[0]
-					e = e[1:]
-				}
+		for k, tl := range taylor {
+			if tl != nil {
+				s.progSwapV[k] = tl[st].v0 * e[0]
+				e = e[1:]
 			}
 		}
 	}
