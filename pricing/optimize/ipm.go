@@ -545,12 +545,6 @@ func cholesky(a []float64, n int) bool {
 			cholColAVX2(a, n, j, rows, d)
 			i += rows
 		}
-		for ; i+4 <= n; i += 4 {
-			v := dot4(rowj, a[i*n:], a[(i+1)*n:], a[(i+2)*n:], a[(i+3)*n:])
-			for k := range 4 {
-				a[(i+k)*n+j] = (a[(i+k)*n+j] - v[k]) / d
-			}
-		}
 		for ; i < n; i++ {
 			a[i*n+j] = (a[i*n+j] - dot(a[i*n:i*n+j], rowj)) / d
 		}

@@ -167,13 +167,20 @@ func (m *Model) tabulateFX() {
 				}
 				continue
 			}
-			if tau > 1e-9 {
-				e.sq = math.Sqrt(tau)
-				e.dd, e.df = exp(-rd*tau), exp(-rf*tau)
-				e.rt = (rd - rf) * tau
-			}
+			*e = optionStep(tau, rd, rf)
 		}
 	}
+}
+
+// optionStep is an FX option's path-independent part at τ to expiry.
+func optionStep(tau, rd, rf float64) fxStep {
+	e := fxStep{tau: tau, rd: rd, rf: rf}
+	if tau > 1e-9 {
+		e.sq = math.Sqrt(tau)
+		e.dd, e.df = exp(-rd*tau), exp(-rf*tau)
+		e.rt = (rd - rf) * tau
+	}
+	return e
 }
 
 // Limit is the largest notional the hedge is meant for, in USD: a
@@ -755,13 +762,7 @@ func liveIndex(hd *horizonData, b float64) int {
 // fxOptionsValue values an FX option structure per unit of foreign notional
 // relative to spot (spot today = 1), at relative spot rel and time t.
 func fxOptionsValue(h *Hedge, rel, t, vol, rd, rf float64) float64 {
-	tau := h.expiry - t
-	e := fxStep{tau: tau, rd: rd, rf: rf}
-	if tau > 1e-9 {
-		e.sq = math.Sqrt(tau)
-		e.dd, e.df = exp(-rd*tau), exp(-rf*tau)
-		e.rt = (rd - rf) * tau
-	}
+	e := optionStep(h.expiry-t, rd, rf)
 	return fxOptionsAt(h, rel, vol, &e)
 }
 
