@@ -65,10 +65,44 @@ func PublishRun(ctx context.Context, h *streams.Handles, spec streams.RunSpec, p
 		select {
 		case <-f.Ok():
 		case err := <-f.Err():
-			return fmt.Errorf("producers: partition %d not stored: %w", i, err)
+			if err := republish(ctx, h, spec.RunID, &parts[i], err); err != nil {
+				return fmt.Errorf("producers: partition %d not stored: %w", i, err)
+			}
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
 	return nil
+}
+
+// publishRetries bounds republish: 0.2, 0.4, 0.8, 1.6 and 3.2 s apart,
+// about 6 s in all, the time a clustered stream takes to elect a new
+// leader when the old one goes (or to answer again under load).
+const publishRetries = 5
+
+// republish stores partition p after its asynchronous publish failed with
+// first ("no response from stream" while the stream's leader changes, or
+// no responders): synchronously, with the same message id, so that a copy
+// the server did store is not stored twice.
+func republish(ctx context.Context, h *streams.Handles, runID string, p *streams.Partition, first error) error {
+	body, err := streams.Encode(p)
+	if err != nil {
+		return err
+	}
+	last, wait := first, 200*time.Millisecond
+	for range publishRetries {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return fmt.Errorf("%w (after %v)", ctx.Err(), last)
+		}
+		wait *= 2
+		_, err := h.JS.PublishMsg(ctx, &nats.Msg{Subject: streams.ScenarioSubject(runID), Data: body},
+			jetstream.WithMsgID(streams.MsgID(runID, p.Index)))
+		if err == nil {
+			return nil
+		}
+		last = err
+	}
+	return fmt.Errorf("%d tries: %w", publishRetries+1, last)
 }
