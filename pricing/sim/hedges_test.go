@@ -380,15 +380,17 @@ func TestFXOptionsValueIsItsLegs(t *testing.T) {
 
 // A carried programme's swaps are valued at weekly steps by their Taylor
 // expansion (Model.swapTaylor), as the fund's bonds and liabilities are,
-// and exactly at the horizons. On the paths of the harshest rate scenario
-// the generator draws (IR normal vol 180 bp, short rates twice as volatile,
-// crisis), it is within 2e-3 of the notional at worst and 1e-4 RMS: the
-// order of the fund's own bounds (TestExpansionAgreesWithExact: 1e-3 and
-// 1e-4 relative, on milder one-year shocks).
+// and exactly at the horizons. On 300 paths of the harshest rate scenario
+// the generator draws (IR normal vol 180 bp, short rates twice as
+// volatile, crisis), it is within 5e-3 of the notional at worst and 5e-5
+// RMS. Over twelve run seeds I measured 0.4e-3 to 2.6e-3 worst and 1.2e-5
+// to 2.6e-5 RMS; the fund's own expansion, on the same paths, misses its
+// liabilities by up to 1.4e-3 relative. With the coupons and the notional
+// in one class the same paths gave up to 1.9e-2 and 1.8e-4.
 // A third-order expansion of the logarithm leaves the fourth cumulant of
 // the cash-flow times, of order (duration spread · rate move)^4 / 24.
 func TestSwapTaylorOnPaths(t *testing.T) {
-	m := sampleModel(t, Config{Paths: 60, HedgePaths: 60})
+	m := sampleModel(t, Config{Paths: 300, HedgePaths: 300})
 	ids := []string{"swap_receiver_USD_30y", "swap_payer_EUR_10y", "swap_receiver_EUR_30y", "swap_receiver_GBP_30y", "swap_payer_USD_2y"}
 	x := make([]float64, len(m.hedges))
 	var only []int
@@ -430,7 +432,7 @@ func TestSwapTaylorOnPaths(t *testing.T) {
 	}
 	rms := math.Sqrt(sq / float64(n))
 	t.Logf("%d swap values: largest difference %.2g of notional, RMS %.2g", n, worst, rms)
-	if n == 0 || worst > 2e-3 || rms > 1e-4 {
-		t.Errorf("Taylor swaps differ from exact by up to %.3g of notional, RMS %.3g, over %d values; want <= 2e-3 and 1e-4", worst, rms, n)
+	if n == 0 || worst > 5e-3 || rms > 5e-5 {
+		t.Errorf("Taylor swaps differ from exact by up to %.3g of notional, RMS %.3g, over %d values; want <= 5e-3 and 5e-5", worst, rms, n)
 	}
 }
