@@ -220,7 +220,8 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// Seeds returns the two PCG seeds of scenario index in the run with seed.
+// Seeds returns the two seeds of scenario index's random stream in the run
+// with seed.
 func Seeds(runSeed uint64, index int) (uint64, uint64) {
 	a := splitmix(runSeed ^ splitmix(uint64(index)+1))
 	return a, splitmix(a ^ 0xd1b54a32d192ed03)

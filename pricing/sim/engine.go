@@ -103,6 +103,7 @@ type Sim struct {
 	// fund, when set (SetFundSteps), is the fund's values at every step
 	// of every path, which Simulate then reads instead of valuing the fund.
 	fund []float64
+	rng  rng // the scenario's random stream, reseeded by Simulate
 }
 
 // SetFundSteps gives the next Simulate the fund's assets and liabilities
@@ -185,7 +186,8 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 	}
 	bd := b2i(sp.Breakdown)
 	d := len(m.kinds)
-	rng := newRNG(scenario.Seeds(runSeed, sp.Index))
+	rng := &s.rng
+	rng.seed(scenario.Seeds(runSeed, sp.Index))
 	P := m.cfg.Paths
 	out.Reset(len(m.cfg.HorizonDays), P)
 	hp, nh := m.HedgePaths(), len(m.hedges)
