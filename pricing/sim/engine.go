@@ -104,6 +104,8 @@ type Sim struct {
 	// of every path, which Simulate then reads instead of valuing the fund.
 	fund []float64
 	rng  rng // the scenario's random stream, reseeded by Simulate
+	// defSlope is the scenario's Model.defaultSlope at every step.
+	defSlope []float64
 }
 
 // SetFundSteps gives the next Simulate the fund's assets and liabilities
@@ -215,6 +217,10 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 		}
 	}
 	fr0 := m.assets0 / m.liabs0
+	s.defSlope = resize(s.defSlope, len(m.steps))
+	for st := range m.steps {
+		s.defSlope[st] = m.defaultSlope(sp, st)
+	}
 	nc := len(m.credits)
 	for j, amp := range m.crAmp {
 		sv := sp.CreditVol * amp
@@ -338,15 +344,12 @@ func (s *Sim) Simulate(sp scenario.Params, runSeed uint64, out *Result) error {
 			// systematic factor (its standardised log-spread move), kept at
 			// its running maximum: defaults are permanent.
 			if !dyn.NoDefaults && s.fund == nil { // only the fund's values read them
-				sdv := sp.CreditVol * m.spreadSD[st]
-				if sdv > 0 {
-					sr, sr1 := m.sqrtRho, m.sqrt1mRho
+				if b := s.defSlope[st]; b > 0 {
 					for ci, r := range m.credits {
 						// Φ is increasing: its running maximum is Φ at
 						// the running maximum of its argument, so Φ is
 						// taken only when that rises
-						zf := s.x[m.creditIdx[ci]] / sdv
-						if y := (m.pdQ[st][r] + sr*zf) / sr1; y > s.yMax[ci] {
+						if y := m.pdY[st][r] + b*s.x[m.creditIdx[ci]]; y > s.yMax[ci] {
 							s.yMax[ci] = y
 							if dr := fastNormCDF(y); dr > s.drMax[ci] {
 								s.drMax[ci] = dr

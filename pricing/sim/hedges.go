@@ -744,8 +744,19 @@ func curveNeed(m *Model, only []int, b int) float64 {
 // indexDefaultRate is the Vasicek default rate to step st at rating r
 // given the reference factor y (a log-spread move), 0 without defaults.
 func (m *Model) indexDefaultRate(sp scenario.Params, st int, r market.Rating, y float64) float64 {
-	if sdv := sp.CreditVol * m.spreadSD[st]; sdv > 0 && !m.cfg.Dynamics.NoDefaults {
-		return fastNormCDF((m.pdQ[st][r] + m.sqrtRho*y/sdv) / m.sqrt1mRho)
+	if b := m.defaultSlope(sp, st); b > 0 && !m.cfg.Dynamics.NoDefaults {
+		return fastNormCDF(m.pdY[st][r] + b*y)
+	}
+	return 0
+}
+
+// defaultSlope is, at step st of scenario sp, how the argument of the
+// Vasicek default rate Φ((q + √ρ·z)/√(1-ρ)) moves with a log-spread move:
+// z is the move standardised by its sd σ·spreadSD, so the argument is
+// pdY + defaultSlope·move. 0 when the spreads do not move.
+func (m *Model) defaultSlope(sp scenario.Params, st int) float64 {
+	if sdv := sp.CreditVol * m.spreadSD[st]; sdv > 0 {
+		return m.sqrtRho / (m.sqrt1mRho * sdv)
 	}
 	return 0
 }

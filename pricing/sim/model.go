@@ -297,13 +297,15 @@ type Model struct {
 	// Per step: the diffusion variance factor of an OU log spread,
 	// (1-e^{-2κt})/(2κ); the normal quantile of the rating PDs to t; the
 	// probability of no spread jump by regime; regime transition CDFs.
+	// pdY is the normal quantile of each rating's PD to t over √(1-ρ), the
+	// Vasicek default rate's argument with a zero factor (defaultSlope).
 	spreadVar []float64
 	spreadSD  []float64 // √spreadVar
 	// √ρ and √(1-ρ) of the default copula's asset correlation.
 	sqrtRho, sqrt1mRho float64
 	// Per step: its length in years and the square root of that.
 	stepDt, stepSqrtDt []float64
-	pdQ                [][market.NumRating]float64
+	pdY                [][market.NumRating]float64
 	noJump             [][scenario.NumRegime]float64
 	trans              [][scenario.NumRegime][scenario.NumRegime]float64
 	garch              [][3]float64 // per step: α, β, γ scaled to the step's length
@@ -823,10 +825,10 @@ func (m *Model) prepareSteps() {
 		for r, pd := range d.PD {
 			q[r] = math.Inf(-1)
 			if pd > 0 {
-				q[r] = normQuantile(1 - math.Pow(1-pd, t))
+				q[r] = normQuantile(1-math.Pow(1-pd, t)) / m.sqrt1mRho
 			}
 		}
-		m.pdQ = append(m.pdQ, q)
+		m.pdY = append(m.pdY, q)
 		var nj [scenario.NumRegime]float64
 		var tr [scenario.NumRegime][scenario.NumRegime]float64
 		for r := range scenario.NumRegime {
