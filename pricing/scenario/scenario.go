@@ -213,7 +213,13 @@ func pickRegime(u float64, p [NumRegime]float64) Regime {
 
 // splitmix is one step of SplitMix64: a bijective mixer that turns
 // correlated inputs (seed, seed+1, ...) into independent-looking outputs.
-func splitmix(x uint64) uint64 {
+func splitmix(x uint64) uint64 { return SplitMix(x) }
+
+// SplitMix is splitmix64's output for the state x (Steele, Lea & Flood
+// 2014; Vigna's reference code): the state advanced by the golden gamma,
+// then mixed. Successive outputs of a stream started at s are
+// SplitMix(s), SplitMix(s+γ), ...
+func SplitMix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+
+	"github.com/hedgeflow/hedgeflow/pricing/scenario"
 )
 
 // rng draws the simulation's random numbers. Normals come by the ziggurat
@@ -65,14 +67,12 @@ func (g *rng) seed(seed1, seed2 uint64) {
 	g.pos = zigBuf
 }
 
-// splitmix64 advances x and returns its next output (Steele, Lea & Flood
-// 2014; Vigna's reference code).
+// splitmix64 returns splitmix64's next output from the state x and
+// advances it.
 func splitmix64(x *uint64) uint64 {
+	v := scenario.SplitMix(*x)
 	*x += 0x9e3779b97f4a7c15
-	z := *x
-	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
-	z = (z ^ z>>27) * 0x94d049bb133111eb
-	return z ^ z>>31
+	return v
 }
 
 // float64 is uniform on [0, 1) with 53 random bits, from the PCG.
