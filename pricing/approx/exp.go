@@ -13,6 +13,18 @@ var exp2Table = func() (t [expN]float64) {
 
 const expN = 128
 
+// The reduction x = (k + j/N) ln2 + r of Exp, expHiLo, ExpAll and Black's
+// kernel: ln2/N in two parts, the first to 21 bits so that k ln2NHi is
+// exact for every k in range, and the shift that rounds to an integer
+// without a branch (adding 1.5·2^52 pushes the fraction bits out of the
+// mantissa; math.RoundToEven is a branchy function call on amd64 v1).
+const (
+	invLn2N  = expN / math.Ln2
+	ln2NHi   = 0x1.62e42p-8
+	ln2NLo   = math.Ln2/expN - ln2NHi
+	expShift = 0x1.8p52
+)
+
 // Exp is e^x to about 1 ulp for |x| < 700, faster than math.Exp on amd64
 // because it needs no division: x = (k + j/N) ln2 + r with |r| <= ln2/(2N),
 // e^x = 2^k 2^(j/N) e^r, e^r by its degree-5 Taylor polynomial (truncation
@@ -23,18 +35,9 @@ func Exp(x float64) float64 {
 	if !(x > -700 && x < 700) {
 		return math.Exp(x)
 	}
-	const (
-		invLn2N = expN / math.Ln2
-		ln2NHi  = 0x1.62e42p-8 // ln2/N to 21 bits, so that kd*ln2NHi is exact
-		ln2NLo  = math.Ln2/expN - ln2NHi
-	)
-	// round to nearest without a branch: adding 1.5*2^52 pushes the fraction
-	// bits out of the mantissa (math.RoundToEven is a branchy function call
-	// on amd64 v1)
-	const shift = 0x1.8p52
-	z := x*invLn2N + shift
-	kd := z - shift
-	k := int64(math.Float64bits(z)) - int64(math.Float64bits(shift))
+	z := x*invLn2N + expShift
+	kd := z - expShift
+	k := int64(math.Float64bits(z)) - int64(math.Float64bits(expShift))
 	r := (x - kd*ln2NHi) - kd*ln2NLo
 	r2 := r * r
 	p := r + r2*(0.5+r*(1.0/6+r*(1.0/24+r*(1.0/120))))
@@ -47,15 +50,9 @@ func Exp(x float64) float64 {
 // lo added to the reduced argument, where it is not lost to the rounding of
 // hi+lo. Used by Gauss.
 func expHiLo(hi, lo float64) float64 {
-	const (
-		invLn2N = expN / math.Ln2
-		ln2NHi  = 0x1.62e42p-8
-		ln2NLo  = math.Ln2/expN - ln2NHi
-		shift   = 0x1.8p52
-	)
-	z := hi*invLn2N + shift
-	kd := z - shift
-	k := int64(math.Float64bits(z)) - int64(math.Float64bits(shift))
+	z := hi*invLn2N + expShift
+	kd := z - expShift
+	k := int64(math.Float64bits(z)) - int64(math.Float64bits(expShift))
 	r := (hi - kd*ln2NHi) - kd*ln2NLo + lo
 	r2 := r * r
 	p := r + (r2*(0.5+r*(1.0/6)) + (r2*r2)*(1.0/24+r*(1.0/120))) // Estrin: a shorter chain than Exp's Horner

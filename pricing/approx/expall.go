@@ -22,20 +22,14 @@ func ExpAll(v []float64) {
 
 // expAllGo is ExpAll one element at a time.
 func expAllGo(v []float64) {
-	const (
-		invLn2N = expN / math.Ln2
-		ln2NHi  = 0x1.62e42p-8
-		ln2NLo  = math.Ln2/expN - ln2NHi
-		shift   = 0x1.8p52
-	)
 	for i, x := range v {
 		if !(x > -700 && x < 700) {
 			v[i] = math.Exp(x)
 			continue
 		}
-		z := x*invLn2N + shift
-		kd := z - shift
-		k := int64(math.Float64bits(z)) - int64(math.Float64bits(shift))
+		z := x*invLn2N + expShift
+		kd := z - expShift
+		k := int64(math.Float64bits(z)) - int64(math.Float64bits(expShift))
 		r := (x - kd*ln2NHi) - kd*ln2NLo
 		r2 := r * r
 		p := r + r2*(0.5+r*(1.0/6+r*(1.0/24+r*(1.0/120))))

@@ -17,13 +17,7 @@ var hasAVX2 = cpu.X86.HasAVX2
 // uses them as 256-bit memory operands. The values are the ones Exp uses,
 // so that the lanes compute Exp's operations in Exp's order, bit for bit.
 var expVec = func() (c [11][4]float64) {
-	const (
-		invLn2N = expN / math.Ln2
-		ln2NHi  = 0x1.62e42p-8
-		ln2NLo  = math.Ln2/expN - ln2NHi
-		shift   = 0x1.8p52
-	)
-	v := [...]float64{-700, 700, invLn2N, shift, ln2NHi, ln2NLo, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5,
+	v := [...]float64{-700, 700, invLn2N, expShift, ln2NHi, ln2NLo, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5,
 		math.Float64frombits(expN - 1)}
 	for i, x := range v {
 		c[i] = [4]float64{x, x, x, x}
