@@ -36,3 +36,27 @@ func BenchmarkPhi(b *testing.B)     { bench(b, &phiArgs, Phi) }
 func BenchmarkMathErfc(b *testing.B) {
 	bench(b, &phiArgs, func(x float64) float64 { return 0.5 * math.Erfc(-x*(1/math.Sqrt2)) })
 }
+
+// BenchmarkBlack: Black on the batch swaption's inputs (both d central:
+// the kernel) and on a strike 40% out of the money (d1 = -0.96: blackGo,
+// with one exponential for both Φ).
+func BenchmarkBlack(b *testing.B) {
+	sd := 0.27 * math.Sqrt(5)
+	for b.Loop() {
+		sink += Black(0.04, 0.045, sd, true)
+	}
+}
+
+func BenchmarkBlackWing(b *testing.B) {
+	sd := 0.27 * math.Sqrt(5)
+	for b.Loop() {
+		sink += Black(0.04, 0.056, sd, true)
+	}
+}
+
+func BenchmarkBlackFarWing(b *testing.B) {
+	sd := 0.27 * math.Sqrt(5)
+	for b.Loop() {
+		sink += Black(0.04, 0.075, sd, true)
+	}
+}

@@ -13,6 +13,9 @@
 //     exponential (d1² - d2² = 2 log(F/K)).
 //   - BlackPhi: Φ(d1) and Φ(d2) of a Black formula: no exponential and one
 //     division when both are central, else PhiWith over GaussBlack.
+//   - Black: Black's formula (undiscounted), for swaptions and index
+//     options; on amd64 with FMA an assembly kernel for |d| <= √32
+//     (black_amd64.s), else LogFast and BlackPhi (blackGo).
 //   - NormCDF: Φ by Zelen & Severo (Abramowitz & Stegun 26.2.17), absolute
 //     error below 7.5e-8, for the simulation engine's default draws, whose
 //     results depend on it: do not change it (nor Exp) without regenerating

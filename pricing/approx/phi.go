@@ -66,32 +66,13 @@ func PhiWith(x, g float64) float64 {
 	var tail float64 // Φ(-y)
 	switch {
 	case y <= phiRoot32:
-		const (
-			c0 = 3.9894151208813466764e-1
-			c1 = 8.8831497943883759412e00
-			c2 = 9.3506656132177855979e01
-			c3 = 5.9727027639480026226e02
-			c4 = 2.4945375852903726711e03
-			c5 = 6.8481904505362823326e03
-			c6 = 1.1602651437647350124e04
-			c7 = 9.8427148383839780218e03
-			c8 = 1.0765576773720192317e-8
-			d0 = 2.2266688044328115691e01
-			d1 = 2.3538790178262499861e02
-			d2 = 1.5193775994075548050e03
-			d3 = 6.4855582982667607550e03
-			d4 = 1.8615571640885098091e04
-			d5 = 3.4900952721145977266e04
-			d6 = 3.8912003286093271411e04
-			d7 = 1.9685429676859990727e04
-		)
 		// Cody's Horner forms c8 y⁸ + c0 y⁷ + ... + c6 y + c7 and
 		// y⁸ + d0 y⁷ + ... + d6 y + d7, by Estrin's scheme (half the
 		// dependency chain)
 		y2 := y * y
 		y4 := y2 * y2
-		num := ((c7 + c6*y) + y2*(c5+c4*y)) + y4*((c3+c2*y)+y2*(c1+c0*y)) + (y4*y4)*c8
-		den := ((d7 + d6*y) + y2*(d5+d4*y)) + y4*((d3+d2*y)+y2*(d1+d0*y)) + y4*y4
+		num := ((cC7 + cC6*y) + y2*(cC5+cC4*y)) + y4*((cC3+cC2*y)+y2*(cC1+cC0*y)) + (y4*y4)*cC8
+		den := ((cD7 + cD6*y) + y2*(cD5+cD4*y)) + y4*((cD3+cD2*y)+y2*(cD1+cD0*y)) + y4*y4
 		tail = g * num / den
 	case y < 38.5: // Φ(-38.5) = 1e-324, below the least subnormal
 		const (
@@ -119,6 +100,28 @@ func PhiWith(x, g float64) float64 {
 	return tail
 }
 
+// Cody's coefficients for 0.66291 < y <= √32: Φ(-y) = e^(-y²/2) P₈(y)/Q₈(y)
+// (PhiWith, and the four-lane copy in blackTable).
+const (
+	cC0 = 3.9894151208813466764e-1
+	cC1 = 8.8831497943883759412e00
+	cC2 = 9.3506656132177855979e01
+	cC3 = 5.9727027639480026226e02
+	cC4 = 2.4945375852903726711e03
+	cC5 = 6.8481904505362823326e03
+	cC6 = 1.1602651437647350124e04
+	cC7 = 9.8427148383839780218e03
+	cC8 = 1.0765576773720192317e-8
+	cD0 = 2.2266688044328115691e01
+	cD1 = 2.3538790178262499861e02
+	cD2 = 1.5193775994075548050e03
+	cD3 = 6.4855582982667607550e03
+	cD4 = 1.8615571640885098091e04
+	cD5 = 3.4900952721145977266e04
+	cD6 = 3.8912003286093271411e04
+	cD7 = 1.9685429676859990727e04
+)
+
 const (
 	phiThresh  = 0.66291
 	phiRoot32  = 5.656854248
@@ -134,22 +137,27 @@ func phiCentral(x float64) float64 {
 // centralRatio returns Cody's P₄(s) and Q₄(s), s = x², for the central
 // range: Φ(x) = 1/2 + x P₄/Q₄ (Estrin's scheme).
 func centralRatio(s float64) (num, den float64) {
-	const (
-		a0 = 2.2352520354606839287e00
-		a1 = 1.6102823106855587881e02
-		a2 = 1.0676894854603709582e03
-		a3 = 1.8154981253343561249e04
-		a4 = 6.5682337918207449113e-2
-		b0 = 4.7202581904688241870e01
-		b1 = 9.7609855173777669322e02
-		b2 = 1.0260932208618978205e04
-		b3 = 4.5507789335026729956e04
-	)
 	s2 := s * s
-	num = (a3 + a2*s) + s2*((a1+a0*s)+s2*a4)
-	den = (b3 + b2*s) + s2*((b1+b0*s)+s2)
+	num = (cA3 + cA2*s) + s2*((cA1+cA0*s)+s2*cA4)
+	den = (cB3 + cB2*s) + s2*((cB1+cB0*s)+s2)
 	return num, den
 }
+
+// Cody's central coefficients: Φ(x) = 1/2 + x P₄(x²)/Q₄(x²) with
+// P₄(s) = cA4 s⁴ + cA0 s³ + cA1 s² + cA2 s + cA3 and
+// Q₄(s) = s⁴ + cB0 s³ + cB1 s² + cB2 s + cB3 (centralRatio, and the
+// four-lane copy in blackTable).
+const (
+	cA0 = 2.2352520354606839287e00
+	cA1 = 1.6102823106855587881e02
+	cA2 = 1.0676894854603709582e03
+	cA3 = 1.8154981253343561249e04
+	cA4 = 6.5682337918207449113e-2
+	cB0 = 4.7202581904688241870e01
+	cB1 = 9.7609855173777669322e02
+	cB2 = 1.0260932208618978205e04
+	cB3 = 4.5507789335026729956e04
+)
 
 // BlackPhi returns Φ(d1) and Φ(d2) for the d1 and d2 = d1 - σ√T of a Black
 // formula with forward over strike fk (for a put, pass -d1, -d2 and the same

@@ -165,9 +165,13 @@ func FuzzPhi(f *testing.F) {
 // (-1)^n x^(2n+1) / (2^n n! (2n+1)); the terms peak near e^(x²/2) = 2^104
 // at |x| = 12, well inside the precision.
 func bigPhi(x float64) *big.Float {
+	return bigPhiOf(new(big.Float).SetPrec(400).SetFloat64(x))
+}
+
+// bigPhiOf is bigPhi of a 400-bit argument.
+func bigPhiOf(bx *big.Float) *big.Float {
 	const prec = 400
 	nf := func() *big.Float { return new(big.Float).SetPrec(prec) }
-	bx := nf().SetFloat64(x)
 	x2 := nf().Mul(bx, bx)
 	x2.Quo(x2, nf().SetInt64(-2))
 	term := nf().Set(bx) // (-1)^n x^(2n+1) / (2^n n!)
