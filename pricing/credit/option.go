@@ -1,6 +1,10 @@
 package credit
 
-import "math"
+import (
+	"math"
+
+	"github.com/hedgeflow/hedgeflow/pricing/approx"
+)
 
 // Option is a European option on a CDS index (an index swaption) on notional
 // 1: a payer gives the right to buy protection from Expiry to Maturity at the
@@ -82,10 +86,5 @@ func black(f, k, s float64, call bool) float64 {
 		}
 		return math.Max(k-f, 0)
 	}
-	d1 := (math.Log(f/k) + 0.5*s*s) / s
-	d2 := d1 - s
-	if call {
-		return f*normCDF(d1) - k*normCDF(d2)
-	}
-	return k*normCDF(-d2) - f*normCDF(-d1)
+	return approx.Black(f, k, s, call)
 }

@@ -15,6 +15,22 @@ func errorf(format string, args ...any) error {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
+// Tests on the bits, one integer comparison each, for the kernels' quick
+// checks of their inputs (Swaption): modest is |x| < 2^500, modestPositive
+// 0 < x < 2^500, modestNonNegative +0 <= x < 2^500 (not -0, whose bits are
+// those of a negative), and moderate 2^-300 <= x <= 2^300: ranges in which
+// the formulas' products and quotients neither underflow nor overflow.
+// NaN fails all four.
+func modest(x float64) bool            { return math.Float64bits(x)&^(1<<63) < bits500 }
+func modestPositive(x float64) bool    { return math.Float64bits(x)-1 < bits500-1 }
+func modestNonNegative(x float64) bool { return math.Float64bits(x) < bits500 }
+func moderate(x float64) bool {
+	const lo, hi = 0x2d30000000000000, 0x52b0000000000000 // bits of 2^-300 and 2^300
+	return math.Float64bits(x)-lo <= hi-lo
+}
+
+const bits500 = 0x5f30000000000000 // bits of 2^500
+
 // MaxPeriods bounds the number of coupon periods of a swap or bond (100
 // years monthly).
 const MaxPeriods = 1200

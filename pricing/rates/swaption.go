@@ -19,8 +19,8 @@ type Swaption struct {
 // absolute rate units per year^½, 0.01 is 100 bp): A [(F-K) N(d) + σ√T n(d)]
 // for a payer, d = (F-K)/(σ√T). Forward and strike may be negative.
 func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
-	if !s.valid(forward, annuity, vol) {
-		return 0, s.check(forward, annuity, vol)
+	if !(modest(forward) && modest(s.Strike) && moderate(s.Expiry) && moderate(vol) && modestNonNegative(annuity)) {
+		return s.refused(forward, annuity, vol, false)
 	}
 	sd := vol * math.Sqrt(s.Expiry)
 	x := forward - s.Strike
@@ -36,43 +36,55 @@ func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
 }
 
 // Black values the swaption under Black's model with lognormal vol (a
-// fraction): A [F N(d1) - K N(d2)] for a payer. Forward and strike must be
-// positive.
+// fraction): A [F N(d1) - K N(d2)] for a payer (approx.Black). Forward and
+// strike must be positive.
 func (s Swaption) Black(forward, annuity, vol float64) (float64, error) {
-	// Signs, then finiteness of all five at once: a sum is finite only if
-	// every term is (inputs near MaxFloat64 whose sum overflows are
-	// checked one by one)
-	if !(forward > 0 && s.Strike > 0 && s.Expiry > 0 && vol > 0 && annuity >= 0) ||
-		!(math.Abs(forward+s.Strike+s.Expiry+vol+annuity) <= math.MaxFloat64) {
-		if err := s.check(forward, annuity, vol); err != nil {
-			return 0, err
-		}
-		if !(forward > 0) || !(s.Strike > 0) {
-			return 0, errorf("Black needs a positive forward and strike, got %v and %v", forward, s.Strike)
-		}
+	if !(modestPositive(forward) && modestPositive(s.Strike) && moderate(s.Expiry) && moderate(vol) && modestNonNegative(annuity)) {
+		return s.refused(forward, annuity, vol, true)
 	}
-	sd := vol * math.Sqrt(s.Expiry)
-	isd := 1 / sd // overlaps the logarithm
-	fk := forward / s.Strike
-	// log(F/K) to a few roundings (approx.LogFast): d1 divides it by
-	// σ√T and adds σ√T/2, which costs as many
-	d1 := approx.LogFast(fk)*isd + 0.5*sd
-	d2 := d1 - sd
-	if s.Payer {
-		n1, n2 := approx.BlackPhi(d1, d2, fk)
-		return annuity * (forward*n1 - s.Strike*n2), nil
-	}
-	n1, n2 := approx.BlackPhi(-d1, -d2, fk)
-	return annuity * (s.Strike*n2 - forward*n1), nil
+	return annuity * approx.Black(forward, s.Strike, vol*math.Sqrt(s.Expiry), s.Payer), nil
 }
 
-// valid is check's verdict without its error: comparisons the compiler
-// inlines, so that a valid call does not pay for check's call and spills
-// (a third of Normal's time).
-func (s Swaption) valid(forward, annuity, vol float64) bool {
-	const max = math.MaxFloat64
-	return math.Abs(s.Strike) <= max && s.Expiry > 0 && s.Expiry <= max && math.Abs(forward) <= max &&
-		annuity >= 0 && annuity <= max && vol > 0 && vol <= max
+// refused is Normal or Black (lognormal) for inputs their quick tests
+// refused: the error for invalid inputs, else the value by the same
+// formula with its limits where it breaks down. The quick tests are
+// integer comparisons of the bits (errors.go) that keep the formulas'
+// intermediates (σ²T, 1/σ√T, (F-K)²) finite and nonzero, and the rest is
+// here so that Normal's and Black's own paths hold no call that returns to
+// them, across which the compiler would keep every input on the stack
+// (that and floating comparisons had cost Black a quarter of its time).
+func (s Swaption) refused(forward, annuity, vol float64, lognormal bool) (float64, error) {
+	if err := s.check(forward, annuity, vol); err != nil {
+		return 0, err
+	}
+	sd := vol * math.Sqrt(s.Expiry)
+	x := forward - s.Strike
+	if !s.Payer {
+		x = -x
+	}
+	var v float64
+	switch {
+	case lognormal && (!(forward > 0) || !(s.Strike > 0)):
+		return 0, errorf("Black needs a positive forward and strike, got %v and %v", forward, s.Strike)
+	case sd < 0x1p-1000: // no time value left that a float64 holds
+		v = annuity * math.Max(x, 0)
+	case lognormal && sd > 0x1p1000: // Φ(d1) = 1 and Φ(d2) = 0
+		v = annuity * s.Strike
+		if s.Payer {
+			v = annuity * forward
+		}
+	case lognormal:
+		v = annuity * approx.Black(forward, s.Strike, sd, s.Payer)
+	default:
+		d := x / sd
+		g := approx.Gauss(d)
+		v = annuity * (x*approx.PhiWith(d, g) + sd*g*invSqrt2Pi)
+	}
+	if !finite(v) {
+		return 0, errorf("the value overflows: forward %v, strike %v, expiry %v, vol %v, annuity %v",
+			forward, s.Strike, s.Expiry, vol, annuity)
+	}
+	return v, nil
 }
 
 // check returns the error for the first invalid input, nil if valid.

@@ -3,6 +3,7 @@ package rates
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -60,27 +61,45 @@ func closeTo(got, want float64) bool {
 	return d <= 1e-17 || d <= 1e-12*math.Abs(want)
 }
 
-// TestSwaptionValid: the inlined fast checks (valid, and Black's signs and
-// finite sum) agree with check on every combination of ordinary and special
-// inputs, MaxFloat64 among them (sums that overflow).
+// TestSwaptionValid: Normal and Black on every combination of ordinary and
+// special inputs (MaxFloat64, the least subnormal, both zeros, 1e±200
+// beyond the quick tests' range among them): an error exactly when check
+// gives one (or, for Black, when forward or strike is not positive) or
+// the value overflows, else a finite value, zero for a zero annuity.
 func TestSwaptionValid(t *testing.T) {
-	vals := []float64{0.03, 0, -0.01, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, -math.MaxFloat64, 5e-324}
+	vals := []float64{0.03, 0, math.Copysign(0, -1), -0.01, math.Inf(1), math.Inf(-1), math.NaN(),
+		math.MaxFloat64, -math.MaxFloat64, 5e-324, 1e-200, 1e200}
 	for _, k := range vals {
 		for _, e := range vals {
 			for _, f := range vals {
 				for _, a := range vals {
 					for _, v := range vals {
 						s := Swaption{Strike: k, Expiry: e, Payer: true}
-						if ok, err := s.valid(f, a, v), s.check(f, a, v); ok != (err == nil) {
-							t.Fatalf("%+v f %v a %v vol %v: valid %v, check %v", s, f, a, v, ok, err)
+						valid := s.check(f, a, v) == nil
+						overflow := func(err error) bool { return err != nil && strings.Contains(err.Error(), "overflows") }
+						nv, nerr := s.Normal(f, a, v)
+						if (nerr == nil) != valid && !(valid && overflow(nerr)) || nerr == nil && !finite(nv) {
+							t.Fatalf("%+v f %v a %v vol %v: Normal %v, error %v, check's %v", s, f, a, v, nv, nerr, s.check(f, a, v))
 						}
-						_, berr := s.Black(f, a, v)
-						if want := s.check(f, a, v) == nil && f > 0 && k > 0; (berr == nil) != want {
-							t.Fatalf("%+v f %v a %v vol %v: Black's error %v, want an error: %v", s, f, a, v, berr, !want)
+						bv, berr := s.Black(f, a, v)
+						if want := valid && f > 0 && k > 0; (berr == nil) != want && !(want && overflow(berr)) || berr == nil && !finite(bv) {
+							t.Fatalf("%+v f %v a %v vol %v: Black %v, error %v, want an error: %v", s, f, a, v, bv, berr, !want)
+						}
+						if a == 0 && (nerr == nil && nv != 0 || berr == nil && bv != 0) {
+							t.Fatalf("%+v f %v a %v vol %v: Normal %v, Black %v, want 0", s, f, a, v, nv, bv)
 						}
 					}
 				}
 			}
+		}
+	}
+	for _, x := range append(vals, 0x1p-300, math.Nextafter(0x1p-300, 0), 0x1p300, math.Nextafter(0x1p300, 1e308),
+		0x1p500, math.Nextafter(0x1p500, 0), -0x1p500, math.Nextafter(-0x1p500, 0)) {
+		m := math.Abs(x) < 0x1p500
+		if modest(x) != m || modestPositive(x) != (m && x > 0) || modestNonNegative(x) != (m && x >= 0 && !math.Signbit(x)) ||
+			moderate(x) != (x >= 0x1p-300 && x <= 0x1p300) {
+			t.Errorf("%v: modest %v, modestPositive %v, modestNonNegative %v, moderate %v",
+				x, modest(x), modestPositive(x), modestNonNegative(x), moderate(x))
 		}
 	}
 }
