@@ -37,9 +37,11 @@ func BenchmarkMathErfc(b *testing.B) {
 	bench(b, &phiArgs, func(x float64) float64 { return 0.5 * math.Erfc(-x*(1/math.Sqrt2)) })
 }
 
-// BenchmarkBlack: Black on the batch swaption's inputs (both d central:
-// the kernel) and on a strike 40% out of the money (d1 = -0.96: blackGo,
-// with one exponential for both Φ).
+// BenchmarkBlack: Black on the batch swaption's inputs (both d in Cody's
+// central range), and with the strike 40% out of the money (x2 = d2/√2 =
+// -0.61: fdlibm's first range), 88% (x2 = -0.95: its second) and 150% (x2
+// = -1.29: Cody's middle range, with the exponential, and x1 = -0.86 in
+// fdlibm's second).
 func BenchmarkBlack(b *testing.B) {
 	sd := 0.27 * math.Sqrt(5)
 	for b.Loop() {
@@ -58,5 +60,12 @@ func BenchmarkBlackFarWing(b *testing.B) {
 	sd := 0.27 * math.Sqrt(5)
 	for b.Loop() {
 		sink += Black(0.04, 0.075, sd, true)
+	}
+}
+
+func BenchmarkBlackDeepWing(b *testing.B) {
+	sd := 0.27 * math.Sqrt(5)
+	for b.Loop() {
+		sink += Black(0.04, 0.1, sd, true)
 	}
 }

@@ -49,6 +49,17 @@ func BenchmarkSwaptionBlack(b *testing.B) {
 	}
 }
 
+// BenchmarkSwaptionBlackOTM: strike 6%, d1 = -0.37 central and d2 = -0.97
+// in the middle range, the kernel's slowest case (bench/quantlib's
+// swaption_lognormal_otm).
+func BenchmarkSwaptionBlackOTM(b *testing.B) {
+	s := Swaption{Strike: 0.06, Expiry: 5, Payer: true}
+	for b.Loop() {
+		v, _ := s.Black(0.04, 7.5, 0.27)
+		sink += v
+	}
+}
+
 // BenchmarkBond10y: the batch "bond" case, 10y semiannual.
 func BenchmarkBond10y(b *testing.B) {
 	bd := Bond{Coupon: 0.05, Maturity: 10, Freq: 2}
