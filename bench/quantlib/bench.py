@@ -71,6 +71,12 @@ def swaption_lognormal():
         ql.Option.Call, 0.045, 0.04 if i & 1 else 0.0400000001, 0.27 * math.sqrt(5.0), 7.5)), v
 
 
+def swaption_lognormal_otm():
+    v = ql.blackFormula(ql.Option.Call, 0.06, 0.04, 0.27 * math.sqrt(5.0), 7.5)
+    return ns(100000 * SCALE, lambda i: ql.blackFormula(
+        ql.Option.Call, 0.06, 0.04 if i & 1 else 0.0400000001, 0.27 * math.sqrt(5.0), 7.5)), v
+
+
 def swap():
     r = ql.SimpleQuote(0.037)
     curve = ql.YieldTermStructureHandle(ql.FlatForward(today, ql.QuoteHandle(r), dc, ql.Continuous))
@@ -147,7 +153,7 @@ def tranche_lhp_composed():
 
 
 for name, fn in [("fx_option", fx_option), ("fx_forward", fx_forward), ("swaption_normal", swaption_normal),
-                 ("swaption_lognormal", swaption_lognormal), ("swap", swap), ("bond", bond), ("cds", cds),
+                 ("swaption_lognormal", swaption_lognormal), ("swaption_lognormal_otm", swaption_lognormal_otm), ("swap", swap), ("bond", bond), ("cds", cds),
                  ("tranche_lhp_composed", tranche_lhp_composed)]:
     t, v = fn()
     print("%s %.1f %.17g" % (name, t, v))

@@ -97,6 +97,13 @@ int main(int argc, char** argv) {
             return blackFormula(Option::Call, 0.045, i & 1 ? 0.04 : 0.0400000001, 0.27 * std::sqrt(T), 7.5);
         });
         std::printf("swaption_lognormal %.1f %.17g\n", tb, vb);
+        // out of the money: strike 6%, d1 = -0.37 and d2 = -0.97
+        double vo = blackFormula(Option::Call, 0.06, 0.04, 0.27 * std::sqrt(5.0), 7.5);
+        double to = ns(2000000 * scale, [&](long i) {
+            double T = expiry5;
+            return blackFormula(Option::Call, 0.06, i & 1 ? 0.04 : 0.0400000001, 0.27 * std::sqrt(T), 7.5);
+        });
+        std::printf("swaption_lognormal_otm %.1f %.17g\n", to, vo);
     }
     // swap: 30y payer, fixed 3% semiannual, flat 3.7% continuous curve,
     // floating leg on the same curve; PV, fair rate, and DV01 from a second
