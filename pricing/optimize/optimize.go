@@ -538,8 +538,11 @@ func pnlScale(a []float64, m int, shift []float64) []float64 {
 // bid-ask; an instrument without a trading cost is charged a hundredth of
 // a basis point, so that it too moves only if it must. It trims with the
 // instruments held when it can, and adds others only when they cannot
-// (a currency whose exposure became material, say). MinTrade and
-// MaxInstruments are not imposed: check the answer with Violation.
+// (a currency whose exposure became material, say). A position the trim
+// leaves under MinTrade is closed when the others can still meet the
+// limits without it (it would otherwise force a rebalance for the sake of
+// a few dollars); MaxInstruments is not imposed: check the answer with
+// Violation.
 func Repair(p *Problem) ([]float64, error) {
 	if err := p.validate(true, false); err != nil {
 		return nil, err
@@ -547,17 +550,48 @@ func Repair(p *Problem) ([]float64, error) {
 	if p.Holdings == nil {
 		return nil, invalid("Repair needs Holdings and TradeCost")
 	}
-	q := *p
-	q.Lower, q.Upper = make([]float64, p.M()), make([]float64, p.M())
+	q := p.withBounds()
 	for j, h := range p.Holdings {
-		if h != 0 {
-			q.Lower[j], q.Upper[j] = p.lower(j), p.upper(j)
+		if h == 0 {
+			q.Lower[j], q.Upper[j] = 0, 0
 		}
 	}
-	if x, err := repair(&q); err == nil {
-		return x, nil
+	x, err := repair(q)
+	if err != nil {
+		q = p.withBounds()
+		if x, err = repair(q); err != nil {
+			return nil, err
+		}
 	}
-	return repair(p)
+	// Close what the trim left under the minimum trade, a few at a time
+	// if closing some makes the trim leave others there.
+	for range p.M() {
+		closed := false
+		for j, v := range x {
+			if v != 0 && math.Abs(v) < p.MinTrade && q.Lower[j] <= 0 && q.Upper[j] >= 0 {
+				q.Lower[j], q.Upper[j], closed = 0, 0, true
+			}
+		}
+		if !closed {
+			break
+		}
+		y, err := repair(q)
+		if err != nil {
+			break // the limits need them: the answer breaks MinTrade
+		}
+		x = y
+	}
+	return x, nil
+}
+
+// withBounds is a copy of p with its own Lower and Upper, filled in.
+func (p *Problem) withBounds() *Problem {
+	q := *p
+	q.Lower, q.Upper = make([]float64, p.M()), make([]float64, p.M())
+	for j := range q.Lower {
+		q.Lower[j], q.Upper[j] = p.lower(j), p.upper(j)
+	}
+	return &q
 }
 
 func repair(p *Problem) ([]float64, error) {
@@ -595,10 +629,15 @@ func repair(p *Problem) ([]float64, error) {
 	}
 	md.toX(w.y[:n], x)
 	// The interior point stops a hair from the vertex: what it left of a
-	// trade of nothing is nothing.
+	// trade of nothing is nothing, and what it left of a closed position
+	// (a few dollars of a billion) is nothing.
 	for j := range x {
-		if math.Abs(x[j]-p.Holdings[j]) <= 1e-7*math.Max(hi[j]-lo[j], math.Abs(p.Holdings[j])) {
+		tol := 1e-7 * math.Max(hi[j]-lo[j], math.Abs(p.Holdings[j]))
+		switch {
+		case math.Abs(x[j]-p.Holdings[j]) <= tol:
 			x[j] = p.Holdings[j]
+		case math.Abs(x[j]) <= tol && lo[j] <= 0 && hi[j] >= 0:
+			x[j] = 0
 		}
 	}
 	return x, nil

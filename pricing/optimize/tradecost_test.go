@@ -255,3 +255,34 @@ func TestRepairUsesWhatIsHeld(t *testing.T) {
 		t.Errorf("repaired %v (%v), want instrument 1 added to meet its floor", x, err)
 	}
 }
+
+// TestRepairClosesDust: a trim that leaves a position under MinTrade
+// closes it when the limits allow, and leaves it (for Violation to report)
+// when they need it.
+func TestRepairClosesDust(t *testing.T) {
+	p := randProblem(4, 2, 10, 3)
+	p.TradeCost = []float64{0.0002, 0.0005, 0.001}
+	p.MinTrade = 1e7
+	p.Holdings = []float64{1e8, 5e7, 3e8}
+	// instrument 1 capped at 3m: the least trim leaves 3m, under the 10m
+	// minimum trade
+	p.Constraints = []Constraint{{Name: "cap", A: []float64{0, 1, 0}, Lo: math.Inf(-1), Hi: 3e6}}
+	x, err := Repair(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x[1] != 0 || x[0] != p.Holdings[0] || x[2] != p.Holdings[2] {
+		t.Errorf("repaired %v, want instrument 1 closed and the others held", x)
+	}
+	if v := p.Violation(x, 1e-7); v != "" {
+		t.Errorf("repaired %v breaks: %s", x, v)
+	}
+	// a floor of 2m: it cannot be closed, and the answer says so
+	p.Constraints[0].Lo = 2e6
+	if x, err = Repair(p); err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(x[1]-3e6) > 1 || p.Violation(x, 1e-7) == "" {
+		t.Errorf("repaired %v (%q), want instrument 1 left at 3m, under the minimum trade", x, p.Violation(x, 1e-7))
+	}
+}
