@@ -49,7 +49,15 @@ func EnsureAgents(ctx context.Context, js jetstream.JetStream, replicas int, rol
 			AckPolicy:     jetstream.AckExplicitPolicy,
 			AckWait:       2 * time.Minute,
 			MaxDeliver:    5,
-			MaxAckPending: 1,
+			// Not 1: a trigger delivered and never acknowledged (a late
+			// duplicate in the buffer of a service that stopped at the
+			// end of its run) then held every later trigger of the role
+			// until its ack wait, 2 minutes: one recalibration of a
+			// weekly replay took 120 s. Triggers are idempotent (an
+			// output already in the runs bucket is acknowledged and
+			// skipped), and each service handles a role's triggers one
+			// at a time.
+			MaxAckPending: 256,
 			FilterSubject: agentPrefix + "*." + r,
 		})
 		if err != nil {
