@@ -41,6 +41,13 @@ func EnsureAgents(ctx context.Context, js jetstream.JetStream, replicas int, rol
 	}); err != nil {
 		return nil, fmt.Errorf("streams: creating %s: %w", AgentStream, err)
 	}
+	// MaxAckPending is not 1: a trigger delivered and never acknowledged
+	// (a late duplicate in the buffer of a service that stopped at the
+	// end of its run) then held every later trigger of the role until its
+	// ack wait, 2 minutes: one recalibration of a weekly replay took
+	// 120 s. Triggers are idempotent (an output already in the runs
+	// bucket is acknowledged and skipped), and each service handles a
+	// role's triggers one at a time.
 	out := map[string]jetstream.Consumer{}
 	for _, r := range roles {
 		c, err := js.CreateOrUpdateConsumer(ctx, AgentStream, jetstream.ConsumerConfig{
@@ -49,15 +56,7 @@ func EnsureAgents(ctx context.Context, js jetstream.JetStream, replicas int, rol
 			AckPolicy:     jetstream.AckExplicitPolicy,
 			AckWait:       2 * time.Minute,
 			MaxDeliver:    5,
-			// Not 1: a trigger delivered and never acknowledged (a late
-			// duplicate in the buffer of a service that stopped at the
-			// end of its run) then held every later trigger of the role
-			// until its ack wait, 2 minutes: one recalibration of a
-			// weekly replay took 120 s. Triggers are idempotent (an
-			// output already in the runs bucket is acknowledged and
-			// skipped), and each service handles a role's triggers one
-			// at a time.
-			MaxAckPending: 256,
+			MaxAckPending: 256, // not 1: see above
 			FilterSubject: agentPrefix + "*." + r,
 		})
 		if err != nil {
