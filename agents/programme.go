@@ -710,6 +710,7 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 		}
 	}
 	out.PartialFrontier = len(out.Frontier) < len(FrontierLambdas)
+	recQualifies := chosen >= 0
 	if chosen < 0 {
 		// No point both captures the tail saving and lowers funding-ratio
 		// vol: take the one with the lowest funding-ratio vol.
@@ -724,7 +725,7 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 	out.Recommended.Name = "recommended"
 	out.RecommendedAt = pts[chosen].Lambda
 	if pol.Holdings != nil {
-		if err := out.keepOrRebalance(pr, &pol, set, build, qualifies); err != nil {
+		if err := out.keepOrRebalance(pr, &pol, set, build, qualifies, recQualifies); err != nil {
 			return nil, err
 		}
 	}
@@ -743,9 +744,13 @@ func optimise(col *consumers.Collected, model *sim.Model, pol Policy, prev *Prog
 
 // keepOrRebalance applies Policy.RebalanceMin: the held programme replaces
 // the recommendation when it meets the policy and the recommendation's
-// gain over it, net of trading cost, is not material.
+// gain over it, net of trading cost, is not material. recQualifies says
+// whether the recommendation itself captures the tail saving and lowers
+// funding-ratio vol; when no frontier point does (it is then the one with
+// the lowest funding-ratio vol), the held programme is not asked to
+// either, only to beat the recommendation on the objective.
 func (out *Programmes) keepOrRebalance(pr *problem, pol *Policy, set *optimize.Settings,
-	build func(string, optimize.Result) (Programme, error), qualifies func(optimize.Result, *Programme) bool) error {
+	build func(string, optimize.Result) (Programme, error), qualifies func(optimize.Result, *Programme) bool, recQualifies bool) error {
 	// The held programme, trimmed to today's limits at the least bid-ask
 	// (position limits, hedge-ratio bands and the budget move with the
 	// market, and the optimiser leaves positions at their edges), is the
@@ -778,7 +783,7 @@ func (out *Programmes) keepOrRebalance(pr *problem, pol *Policy, set *optimize.S
 	if err != nil {
 		return err
 	}
-	if !qualifies(optimize.Result{X: xh, Metrics: om, CostPerYear: held.CostUSD}, &held) {
+	if recQualifies && !qualifies(optimize.Result{X: xh, Metrics: om, CostPerYear: held.CostUSD}, &held) {
 		out.Decision = fmt.Sprintf("rebalance: the held programme no longer captures %.0f%% of the robust programme's %s saving "+
 			"within budget, or no longer lowers funding-ratio vol", pol.RobustCapture*100, pol.robustWord())
 		return nil
