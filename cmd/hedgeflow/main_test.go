@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,6 +95,10 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{[]string{"run", "--scenarios", "100000000"}, 1, "scenarios: must be in [1, 1000000]"},
 		{[]string{"run", "--portfolio", "testdata/bad-portfolio.yaml"}, 1, `testdata/bad-portfolio.yaml:4: equities[1].currency: unknown currency "XMR"`},
 		{[]string{"run", "--portfolio", "testdata/missing.yaml"}, 1, "no such file"},
+		{[]string{"run", "--holdings", "testdata/holdings-nan.yaml"}, 1, "testdata/holdings-nan.yaml:3: holdings.fx_forward_GBP: notional must be finite, got NaN"},
+		{[]string{"run", "--scenarios", "5", "--paths", "20", "--holdings", "testdata/holdings-unknown.yaml"}, 1, "holdings: fx_forward_XMR is not a hedge of this fund's catalogue"},
+		{[]string{"run", "--holdings", "testdata/holdings.yaml", "--no-hedging"}, 2, "--holdings is for the hedge optimisation, which --no-hedging skips"},
+		{[]string{"run", "--holdings", "testdata/holdings.yaml", "--objective", "variance"}, 2, `holdings (a trading cost in USD) need the cvar objective, got "variance"`},
 		{[]string{"run", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"bogus"}, 2, `unknown command "bogus"`},
 	}
@@ -102,6 +107,52 @@ func TestRunRefusesBadInput(t *testing.T) {
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("hedgeflow %v: exit %d, stderr %q; want exit %d and %q (stdout %q)", c.args, code, stderr, c.code, c.want, stdout)
 		}
+	}
+}
+
+// --holdings: the recommended programme of one run, given back as the
+// book, is kept by the next run on the same inputs (a rebalance gains
+// nothing), and the summary says so.
+func TestRunWithHoldings(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"run", "--scenarios", "20", "--paths", "30", "--out", dir}
+	stdout, stderr, code := hedgeflow(t, "", args...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Recommended struct {
+			Hedges []struct {
+				ID          string  `json:"id"`
+				NotionalUSD float64 `json:"notional_usd"`
+			} `json:"hedges"`
+		} `json:"recommended"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recommended.Hedges) == 0 {
+		t.Fatal("no recommended hedges to hold")
+	}
+	var y strings.Builder
+	y.WriteString("holdings:\n")
+	for _, h := range rep.Recommended.Hedges {
+		fmt.Fprintf(&y, "  %s: %v\n", h.ID, h.NotionalUSD)
+	}
+	book := filepath.Join(dir, "book.yaml")
+	if err := os.WriteFile(book, []byte(y.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code = hedgeflow(t, "", append(args, "--holdings", book)...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "Held book (--holdings): keep: ") {
+		t.Errorf("the recommendation given back as holdings is not kept:\n%s", stdout)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hedgeflow/hedgeflow/agents/reasoner"
 	"github.com/hedgeflow/hedgeflow/examples"
+	"github.com/hedgeflow/hedgeflow/input"
 	"github.com/hedgeflow/hedgeflow/pricing/risk"
 	"github.com/hedgeflow/hedgeflow/report"
 	"github.com/hedgeflow/hedgeflow/run"
@@ -42,6 +43,7 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	objective := fs.String("objective", "cvar", "hedge objective: cvar (CVaR 95 of the one-year surplus loss) or variance (funded-ratio variance)")
 	robustness := fs.String("robustness", "worst", "what the robust programme minimises: worst (the worst scenario's CVaR 95) or tail (mean CVaR 95 of the worst --tail-share of scenarios: steadier from seed to seed)")
 	tailShare := fs.Float64("tail-share", 0.10, "the share of worst scenarios --robustness tail averages, in (0, 1]")
+	holdings := fs.String("holdings", "", "`FILE` of the hedges held today (YAML, \"holdings:\" hedge id: USD notional): the optimiser charges the bid-ask of trading away from them, and the book is kept while it meets the policy and a rebalance gains under 1% (README, \"Holdings\")")
 	prohibit := fs.String("prohibit", "", "comma-separated hedge ids, kinds (e.g. equity_put) or asset classes (fx, rates, credit, equity) not to use")
 	noHedging := fs.Bool("no-hedging", false, "skip the hedge optimisation")
 	reasonerName := fs.String("reasoner", "deterministic", "agents' reasoner: deterministic (offline, default) or bedrock (Amazon Bedrock Converse; explains and chooses among scored candidates, figures checked)")
@@ -115,6 +117,17 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err := loadInput(*marketFile, &o.MarketFile, &o.MarketYAML); err != nil {
 		return err
 	}
+	if *holdings != "" {
+		if *noHedging {
+			return usageErrorf("--holdings is for the hedge optimisation, which --no-hedging skips")
+		}
+		if o.Policy.Holdings, err = readHoldings(*holdings); err != nil {
+			return err
+		}
+		if err := o.Policy.Check(); err != nil {
+			return usageErrorf("%v", err)
+		}
+	}
 	o.Log = logger(stderr, *verbose, slog.LevelWarn, slog.LevelInfo)
 	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		var bar *progressbar.ProgressBar
@@ -157,6 +170,15 @@ func loadInput(path string, file *string, data *[]byte) error {
 	}
 	*file, *data = path, b
 	return nil
+}
+
+// readHoldings reads and checks a holdings file (input.ParseHoldings).
+func readHoldings(path string) (map[string]float64, error) {
+	b, err := readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	return input.ParseHoldings(path, b)
 }
 
 // readInput reads a user's file with a size limit (16 MiB).
@@ -209,6 +231,9 @@ func printSummary(w io.Writer, r *report.Report, path string) {
 	if rec := r.Recommended; rec != nil {
 		u := r.UnhedgedOnHedgePaths
 		fmt.Fprintf(w, "\nRecommended programme: %d hedges, %.1f bp a year (budget %.0f bp)\n", len(rec.Hedges), rec.CostBps, r.HedgingPolicy.BudgetBps)
+		if d := r.HedgingPolicy.RebalanceDecision; d != "" {
+			fmt.Fprintf(w, "  Held book (--holdings): %s; trading to it costs %s\n", d, bn(rec.TradeCostUSD))
+		}
 		fmt.Fprintf(w, "  %-28s %14s %16s\n", "1 year, hedge paths", "unhedged", "recommended")
 		fmt.Fprintf(w, "  %-28s %14s %16s\n", "CVaR 95", bn(u.CVaR95), bn(rec.Metrics.CVaR95))
 		fmt.Fprintf(w, "  %-28s %14s %16s\n", "Funding-ratio vol", pct(u.FundingRatioVol), pct(rec.Metrics.FundingRatioVol))
