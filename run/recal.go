@@ -71,6 +71,13 @@ type RecalOptions struct {
 	// MARKET_STATE bucket is empty (it is then published as quotes).
 	Base       Options
 	Thresholds Thresholds
+	// Holdings, if set, is called before every full run and reprice for
+	// the hedges held then (agents.Policy.Holdings, replacing
+	// Base.Policy.Holdings): a service reads its holdings file again, so
+	// that the book the risk team updates after it trades is the one the
+	// next recommendation keeps or trades away from. An error fails that
+	// recalibration (the previous recommendation stands).
+	Holdings func() (map[string]float64, error)
 	// Coalesce is how long to wait, after a material move, for more quotes
 	// of the same burst before recalibrating; default 20 ms. Quotes that
 	// arrive during a recalibration are coalesced into the next one.
@@ -421,6 +428,11 @@ func (r *Recalibrator) fullRun(ctx context.Context, h *streams.Handles, mk *mark
 	o := r.o.Base
 	o.MarketYAML, o.MarketFile = y, "market state "+mk.Date
 	o.RunID = ""
+	if r.o.Holdings != nil {
+		if o.Policy.Holdings, err = r.o.Holdings(); err != nil {
+			return fmt.Errorf("recalibrator: holdings: %w", err)
+		}
+	}
 	o.Progress = nil
 	var res *Result
 	user := r.o.Base.OnResult
@@ -472,7 +484,13 @@ func (r *Recalibrator) reprice(ctx context.Context, h *streams.Handles, base *Re
 	}
 	col := *base.Collected
 	col.Spec = spec
-	progs, err := agents.Reoptimise(&col, rm.Model, base.Policy, base.Programmes, shift)
+	pol := base.Policy
+	if r.o.Holdings != nil {
+		if pol.Holdings, err = r.o.Holdings(); err != nil {
+			return fmt.Errorf("recalibrator: holdings: %w", err)
+		}
+	}
+	progs, err := agents.Reoptimise(&col, rm.Model, pol, base.Programmes, shift)
 	if err != nil {
 		return err
 	}

@@ -162,6 +162,58 @@ func TestRecalibrator(t *testing.T) {
 	}
 }
 
+// RecalOptions.Holdings is read before every full run and reprice: the
+// run optimises around that book (its decision says keep or rebalance),
+// and a book that cannot be read fails that recalibration, saying so.
+func TestRecalibratorReadsHoldings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hedged runs")
+	}
+	nc, js := streamstest.Start(t, streams.ServerOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	base := sampleOptions()
+	base.NoHedging = false
+	base.Scenarios, base.Paths, base.Conn = 20, 50, nc
+	var res *Result
+	base.OnResult = func(x *Result) { res = x }
+	book := map[string]float64{"fx_forward_EUR": -1e9}
+	reads := 0
+	var unreadable error
+	r, err := NewRecalibrator(RecalOptions{Base: base, Holdings: func() (map[string]float64, error) {
+		reads++
+		return book, unreadable
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := streams.Ensure(ctx, js, base.Topology)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := streams.EnsureRecommendations(ctx, js, 0); err != nil {
+		t.Fatal(err)
+	}
+	mk, err := input.ParseMarket("m", base.MarketYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := r.Recalibrate(ctx, h, mk, now, now); err != nil {
+		t.Fatal(err)
+	}
+	if reads != 1 || res == nil || res.Policy.Holdings["fx_forward_EUR"] != -1e9 || res.Programmes == nil || res.Programmes.Decision == "" {
+		t.Fatalf("after %d reads: policy holdings %v, decision %q", reads, res.Policy.Holdings, res.Programmes.Decision)
+	}
+	unreadable = errors.New("book.yaml: no such file")
+	if err := r.Recalibrate(ctx, h, mk, now, now); err == nil || !strings.Contains(err.Error(), "holdings: book.yaml: no such file") {
+		t.Errorf("with an unreadable book: %v", err)
+	}
+	if reads != 2 {
+		t.Errorf("%d reads of the book, want 2", reads)
+	}
+}
+
 func TestRecalibratorOptions(t *testing.T) {
 	if _, err := NewRecalibrator(RecalOptions{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("no connection: %v", err)

@@ -54,6 +54,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	budget := fs.Float64("budget-bps", 25, "the recalibrator's hedging budget, all-in annual cost in bp of assets")
 	objective := fs.String("objective", "cvar", "the recalibrator's hedge objective: cvar or variance")
 	robustness := fs.String("robustness", "worst", "the recalibrator's robust measure: worst (the worst scenario's CVaR 95) or tail (mean CVaR 95 of the worst 10% of scenarios)")
+	holdings := fs.String("holdings", "", "`FILE` of the hedges held (YAML, \"holdings:\" hedge id: USD notional), read again before every recalibration: the recommendation keeps the book while it meets the policy and a rebalance gains under 1%, and charges the bid-ask of trading away from it (README, \"Holdings\")")
 	thresholds := fs.String("thresholds", "", "YAML `FILE` of the recalibrator's materiality thresholds (fx_spot_pct, fx_vol_pts, swaption_vol_bps, curve_bps, spread_bps, index_bps, equity_vol_pts)")
 	verbose := fs.Bool("v", false, "log debug events too")
 	nf := addNATSFlags(fs)
@@ -71,7 +72,7 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usageErrorf("--ack-wait: must not be negative, got %v", *ackWait)
 	}
 	if !*recal {
-		for _, name := range []string{"portfolio", "market", "recal-scenarios", "recal-paths", "recal-seed", "budget-bps", "objective", "robustness", "thresholds"} {
+		for _, name := range []string{"portfolio", "market", "recal-scenarios", "recal-paths", "recal-seed", "budget-bps", "objective", "robustness", "thresholds", "holdings"} {
 			if set[name] {
 				return usageErrorf("--%s configures the recalibrator, which --recal=false turns off", name)
 			}
@@ -143,6 +144,21 @@ func serveCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			o.MarketFile, o.MarketYAML = *marketFile, b
 		}
 		ro := run.RecalOptions{Base: o, Log: log.With("task", "recalibrator")}
+		if *holdings != "" {
+			// Checked now, so that a bad file stops the service at
+			// once; read again before each recalibration.
+			h, err := readHoldings(*holdings)
+			if err != nil {
+				return err
+			}
+			pol := o.Policy
+			pol.Holdings = h
+			if err := pol.Check(); err != nil {
+				return usageErrorf("%v", err)
+			}
+			path := *holdings
+			ro.Holdings = func() (map[string]float64, error) { return readHoldings(path) }
+		}
 		if *thresholds != "" {
 			b, err := readInput(*thresholds)
 			if err != nil {
