@@ -59,15 +59,25 @@ func ParseHoldings(file string, data []byte) (map[string]float64, error) {
 	}
 	sort.Strings(ids) // the first error in the file's terms, whatever the map's order
 	for _, id := range ids {
-		v := h[id]
-		switch {
-		case strings.TrimSpace(id) == "":
+		if strings.TrimSpace(id) == "" {
 			return nil, fieldError(file, root, "holdings", fmt.Errorf("an empty hedge id"))
-		case math.IsNaN(v) || math.IsInf(v, 0):
-			return nil, fieldError(file, root, "holdings."+id, fmt.Errorf("notional must be finite, got %v", v))
-		case math.Abs(v) > MaxHoldingNotional:
-			return nil, fieldError(file, root, "holdings."+id, fmt.Errorf("notional %g USD is beyond any fund (limit %g)", v, MaxHoldingNotional))
+		}
+		if err := CheckHolding(h[id]); err != nil {
+			return nil, fieldError(file, root, "holdings."+id, err)
 		}
 	}
 	return h, nil
+}
+
+// CheckHolding checks one held notional, in USD: finite and within
+// MaxHoldingNotional. Services taking holdings in other formats (a JSON
+// request) use it too.
+func CheckHolding(v float64) error {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return fmt.Errorf("notional must be finite, got %v", v)
+	case math.Abs(v) > MaxHoldingNotional:
+		return fmt.Errorf("notional %g USD is beyond any fund (limit %g)", v, MaxHoldingNotional)
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hedgeflow/hedgeflow/agents"
@@ -47,7 +48,11 @@ type RunRequest struct {
 	Robustness string   `json:"robustness,omitempty"`
 	BudgetBps  float64  `json:"budget_bps,omitempty"` // default 25
 	Prohibit   []string `json:"prohibit,omitempty"`   // hedge ids, kinds or asset classes
-	NoHedging  bool     `json:"no_hedging,omitempty"`
+	// Holdings are the hedges held, USD notional by hedge id, as in
+	// hedgeflow run --holdings (README, "Holdings"); {} means nothing is
+	// held, absent that the run ignores the book.
+	Holdings  map[string]float64 `json:"holdings,omitempty"`
+	NoHedging bool               `json:"no_hedging,omitempty"`
 	// Wait: true (the default) replies when the run is done, with its
 	// summary; false replies at once with the run id.
 	Wait *bool `json:"wait,omitempty"`
@@ -149,6 +154,8 @@ func parseRunRequest(body []byte, lim Limits, portfolioDir string) (*accepted, e
 		return nil, bad("market_yaml", "%d bytes, more than the limit of %d", len(req.MarketYAML), lim.MaxPortfolioBytes)
 	case len(req.Prohibit) > 100:
 		return nil, bad("prohibit", "%d entries, more than 100", len(req.Prohibit))
+	case len(req.Holdings) > input.MaxHoldings:
+		return nil, bad("holdings", "%d hedges, more than %d", len(req.Holdings), input.MaxHoldings)
 	}
 	sc, pa := orDefault(req.Scenarios, 1000), orDefault(req.Paths, 1000)
 	if int64(sc)*int64(pa) > lim.MaxScenarioPaths {
@@ -159,13 +166,26 @@ func parseRunRequest(body []byte, lim Limits, portfolioDir string) (*accepted, e
 			return nil, bad(fmt.Sprintf("prohibit[%d]", i), "%q names no asset class (fx, rates, credit, equity), hedge kind (e.g. equity_put) or hedge id (e.g. fx_forward_EUR)", x)
 		}
 	}
+	ids := make([]string, 0, len(req.Holdings))
+	for id := range req.Holdings {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // the first bad one, whatever the map's order
+	for _, id := range ids {
+		if !hedgeID(id) {
+			return nil, bad("holdings."+id, "names no hedge id (e.g. fx_forward_EUR)")
+		}
+		if err := input.CheckHolding(req.Holdings[id]); err != nil {
+			return nil, bad("holdings."+id, "%v", err)
+		}
+	}
 	if !req.NoHedging {
 		p := policy(&req)
 		if err := p.Check(); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBadRequest, err)
 		}
-	} else if req.Objective != "" || req.BudgetBps != 0 || len(req.Prohibit) > 0 || req.Robustness != "" {
-		return nil, bad("no_hedging", "objective, budget_bps, robustness and prohibit apply to hedging, which no_hedging turns off")
+	} else if req.Objective != "" || req.BudgetBps != 0 || len(req.Prohibit) > 0 || req.Robustness != "" || req.Holdings != nil {
+		return nil, bad("no_hedging", "objective, budget_bps, robustness, prohibit and holdings apply to hedging, which no_hedging turns off")
 	}
 	a := &accepted{Request: req}
 	switch {
@@ -275,7 +295,18 @@ func knownHedge(x string) bool {
 		return true
 	}
 	for k := sim.HedgeKind(0); !strings.HasPrefix(k.String(), "HedgeKind("); k++ {
-		if x == k.String() || strings.HasPrefix(x, k.String()+"_") && len(x) <= 64 {
+		if x == k.String() {
+			return true
+		}
+	}
+	return hedgeID(x)
+}
+
+// hedgeID reports whether x has the shape of a hedge id: a kind, an
+// underscore and more (the run checks it against the fund's catalogue).
+func hedgeID(x string) bool {
+	for k := sim.HedgeKind(0); !strings.HasPrefix(k.String(), "HedgeKind("); k++ {
+		if strings.HasPrefix(x, k.String()+"_") && len(x) <= 64 {
 			return true
 		}
 	}
@@ -291,7 +322,7 @@ func orDefault(v, d int) int {
 
 // policy is the hedging policy a request asks for.
 func policy(r *RunRequest) agents.Policy {
-	return agents.Policy{BudgetBps: r.BudgetBps, Objective: r.Objective, Robustness: r.Robustness, Prohibited: r.Prohibit}
+	return agents.Policy{BudgetBps: r.BudgetBps, Objective: r.Objective, Robustness: r.Robustness, Prohibited: r.Prohibit, Holdings: r.Holdings}
 }
 
 // options are the run options of an accepted request, less the

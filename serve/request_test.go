@@ -73,3 +73,38 @@ func TestRequestDefaults(t *testing.T) {
 		t.Errorf("options %+v", o)
 	}
 }
+
+// A request's holdings reach the run's policy ({} is nothing held, absent
+// is no book), and bad ones are refused naming the field.
+func TestRequestHoldings(t *testing.T) {
+	var lim Limits
+	lim.setDefaults()
+	a, err := parseRunRequest([]byte(`{"holdings":{"fx_forward_EUR":-1.2e9,"swap_receiver_USD_30y":4e9}}`), lim, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := policy(&a.Request); p.Holdings["fx_forward_EUR"] != -1.2e9 || p.Holdings["swap_receiver_USD_30y"] != 4e9 {
+		t.Errorf("policy holdings %v", p.Holdings)
+	}
+	for body, held := range map[string]bool{`{"holdings":{}}`: true, `{}`: false} {
+		a, err := parseRunRequest([]byte(body), lim, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := policy(&a.Request); (p.Holdings != nil) != held || len(p.Holdings) != 0 {
+			t.Errorf("%s: policy holdings %#v, want a book: %v", body, p.Holdings, held)
+		}
+	}
+	for body, want := range map[string]string{
+		`{"holdings":{"fx":1e9}}`:                                    "holdings.fx: names no hedge id",
+		`{"holdings":{"fx_forward_EUR":2e13}}`:                       "holdings.fx_forward_EUR: notional 2e+13 USD is beyond any fund",
+		`{"holdings":{"fx_forward_EUR":"1e9"}}`:                      "holdings",
+		`{"holdings":{"fx_forward_EUR":1e9},"objective":"variance"}`: "holdings (a trading cost in USD) need the cvar objective",
+		`{"holdings":{},"no_hedging":true}`:                          "no_hedging: objective, budget_bps, robustness, prohibit and holdings apply to hedging",
+	} {
+		_, err := parseRunRequest([]byte(body), lim, "")
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrBadRequest) {
+			t.Errorf("%s: %v, want a bad request with %q", body, err, want)
+		}
+	}
+}
