@@ -1,9 +1,11 @@
 package optimize
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -541,8 +543,9 @@ func pnlScale(a []float64, m int, shift []float64) []float64 {
 // (a currency whose exposure became material, say). A position the trim
 // leaves under MinTrade is closed when the others can still meet the
 // limits without it (it would otherwise force a rebalance for the sake of
-// a few dollars); MaxInstruments is not imposed: check the answer with
-// Violation.
+// a few dollars), and beyond MaxInstruments lines the smallest the limits
+// can do without are closed one by one: a heuristic, not the least-cost
+// closure, which is combinatorial. Check the answer with Violation.
 func Repair(p *Problem) ([]float64, error) {
 	if err := p.validate(true, false); err != nil {
 		return nil, err
@@ -563,25 +566,65 @@ func Repair(p *Problem) ([]float64, error) {
 			return nil, err
 		}
 	}
-	// Close what the trim left under the minimum trade, a few at a time
-	// if closing some makes the trim leave others there.
-	for range p.M() {
-		closed := false
+	// Close what the trim left under the minimum trade (all at once), and
+	// while there are more lines than MaxInstruments the smallest line
+	// the limits can do without, re-trimming after each; a closure the
+	// limits refuse is not made, and Violation then reports the rule.
+	closable := func(j int) bool { return x[j] != 0 && q.Lower[j] <= 0 && q.Upper[j] >= 0 }
+	try := func(js []int) bool {
+		r := q.withBounds()
+		for _, j := range js {
+			r.Lower[j], r.Upper[j] = 0, 0
+		}
+		y, err := repair(r)
+		if err != nil {
+			return false
+		}
+		q, x = r, y
+		return true
+	}
+	for range 2 * p.M() {
+		var dust []int
 		for j, v := range x {
-			if v != 0 && math.Abs(v) < p.MinTrade && q.Lower[j] <= 0 && q.Upper[j] >= 0 {
-				q.Lower[j], q.Upper[j], closed = 0, 0, true
+			if closable(j) && math.Abs(v) < p.MinTrade {
+				dust = append(dust, j)
+			}
+		}
+		if len(dust) > 0 && try(dust) {
+			continue
+		}
+		if p.MaxInstruments == 0 || nonzero(x) <= p.MaxInstruments {
+			break
+		}
+		var lines []int
+		for j := range x {
+			if closable(j) {
+				lines = append(lines, j)
+			}
+		}
+		slices.SortFunc(lines, func(a, b int) int { return cmp.Compare(math.Abs(x[a]), math.Abs(x[b])) })
+		closed := false
+		for _, j := range lines {
+			if closed = try([]int{j}); closed {
+				break
 			}
 		}
 		if !closed {
 			break
 		}
-		y, err := repair(q)
-		if err != nil {
-			break // the limits need them: the answer breaks MinTrade
-		}
-		x = y
 	}
 	return x, nil
+}
+
+// nonzero counts the nonzero entries of x.
+func nonzero(x []float64) int {
+	n := 0
+	for _, v := range x {
+		if v != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // withBounds is a copy of p with its own Lower and Upper, filled in.

@@ -286,3 +286,33 @@ func TestRepairClosesDust(t *testing.T) {
 		t.Errorf("repaired %v (%q), want instrument 1 left at 3m, under the minimum trade", x, p.Violation(x, 1e-7))
 	}
 }
+
+// TestRepairMaxInstruments: a book over the line cap is trimmed by closing
+// its smallest lines that the limits can do without, and left over the cap
+// (for Violation to report) when they need every line.
+func TestRepairMaxInstruments(t *testing.T) {
+	p := randProblem(4, 2, 10, 3)
+	p.TradeCost = []float64{0.0002, 0.0005, 0.001}
+	p.MaxInstruments = 2
+	p.Holdings = []float64{1e8, -5e7, 3e8}
+	x, err := Repair(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x[1] != 0 || x[0] != p.Holdings[0] || x[2] != p.Holdings[2] || p.Violation(x, 1e-7) != "" {
+		t.Errorf("repaired %v (%q), want the smallest line closed and the others held", x, p.Violation(x, 1e-7))
+	}
+	// every line needed: instrument 1 has a floor, 0 and 2 a joint one
+	p.Constraints = []Constraint{
+		{Name: "needs 1", A: []float64{0, 1, 0}, Lo: math.Inf(-1), Hi: -1e7},
+		{Name: "needs 0 and 2", A: []float64{1, 0, 1}, Lo: 3.5e8, Hi: math.Inf(1)},
+		{Name: "0 at most 2e8", A: []float64{1, 0, 0}, Lo: math.Inf(-1), Hi: 2e8},
+		{Name: "2 at most 3e8", A: []float64{0, 0, 1}, Lo: math.Inf(-1), Hi: 3e8},
+	}
+	if x, err = Repair(p); err != nil {
+		t.Fatal(err)
+	}
+	if n := nonzero(x); n != 3 || p.Violation(x, 1e-7) == "" {
+		t.Errorf("repaired %v: %d lines (%q), want all 3, over the cap", x, n, p.Violation(x, 1e-7))
+	}
+}
