@@ -332,7 +332,7 @@ func TestBadRequestsRefused(t *testing.T) {
 		{`{"objective":"sharpe"}`, "400", `objective must be cvar or variance, got "sharpe"`},
 		{`{"robustness":"median"}`, "400", `robustness must be tail or worst, got "median"`},
 		{`{"prohibit":["fx","gold"]}`, "400", `prohibit[1]: "gold" names no asset class`},
-		{`{"no_hedging":true,"budget_bps":30}`, "400", "no_hedging: objective, budget_bps, robustness and prohibit apply to hedging"},
+		{`{"no_hedging":true,"budget_bps":30}`, "400", "no_hedging: objective, budget_bps, robustness, prohibit and holdings apply to hedging"},
 		{`{"portfolio":"../etc/passwd"}`, "400", "this service has no portfolio directory"},
 		{`{"portfolio":"x","portfolio_yaml":"name: y"}`, "400", "portfolio: give a name or portfolio_yaml, not both"},
 		{`{"portfolio_yaml":"name: x\nequities: 3\n"}`, "400", "portfolio: portfolio_yaml:2"},
