@@ -646,18 +646,48 @@ func executionAgent(ctx context.Context, n *Numbers, r reasoner.Reasoner, prior 
 	for i, h := range ps.Hedges {
 		idx[h.ID] = i
 	}
-	var orders []execution.Order
+	// The orders are the trades from the book held (Policy.Holdings) to
+	// the chosen programme: each line of either by the difference, so that
+	// a kept line is not traded and a line held but not wanted is closed.
+	// Without holdings, the programme's notionals.
+	held := ps.Policy.Holdings
+	target := map[string]float64{}
+	ids := make([]string, 0, len(p.Hedges)+len(held))
 	for _, pos := range p.Hedges {
-		h := ps.Hedges[idx[pos.ID]]
-		k, ten := execKind(&h)
+		target[pos.ID] = pos.NotionalUSD
+		ids = append(ids, pos.ID)
+	}
+	var closing []string
+	for id := range held {
+		if _, ok := target[id]; !ok {
+			closing = append(closing, id)
+		}
+	}
+	slices.Sort(closing)
+	ids = append(ids, closing...)
+	var orders []execution.Order
+	for _, id := range ids {
+		trade := target[id] - held[id]
+		if math.Abs(trade) < 1 { // USD: a line kept as it is
+			continue
+		}
+		j, ok := idx[id]
+		if !ok {
+			return nil, fmt.Errorf("%w: holdings: %s is not a hedge of this fund's catalogue", ErrInvalid, id)
+		}
+		k, ten := execKind(&ps.Hedges[j])
 		liq, err := execution.DefaultLiquidity(k, ten)
 		if err != nil {
 			return nil, err
 		}
-		orders = append(orders, execution.Order{Instrument: pos.ID, Kind: k, NotionalUSD: math.Abs(pos.NotionalUSD), Liquidity: liq})
+		orders = append(orders, execution.Order{Instrument: id, Kind: k, NotionalUSD: math.Abs(trade), Liquidity: liq})
 	}
 	if len(orders) == 0 {
-		return &Output{Role: "Execution Strategy", Decision: "nothing to execute", Chosen: "none", Figures: map[string]float64{}, Backend: "deterministic"}, nil
+		why := "nothing to execute"
+		if held != nil {
+			why = "nothing to execute: the programme is the book held"
+		}
+		return &Output{Role: "Execution Strategy", Decision: why, Chosen: "none", Rationale: why, Figures: map[string]float64{}, Backend: "deterministic"}, nil
 	}
 	var cands []reasoner.Candidate
 	plans := map[string]*execution.Schedule{}
@@ -820,7 +850,10 @@ func summary(n *Numbers, p *Programme, prior map[string]*Output, f map[string]fl
 			bn(f["median_given_up_by_robust"]), bn(f["tail_cvar_saved_by_robust"]), 100*ps.Policy.TailShare, ps.RecommendedAt)
 	}
 	fmt.Fprintf(&b, "Hedged funding-ratio volatility is under 8%% in %s of scenarios. ", pc(f["robustness_score"]))
-	if e := prior[Execution]; e != nil {
+	switch e := prior[Execution]; {
+	case e != nil && e.Chosen == "none":
+		fmt.Fprintf(&b, "Execution: %s.", e.Decision)
+	case e != nil:
 		fmt.Fprintf(&b, "Execution: %s over %.0f days at an expected %s.", e.Decision, e.Figures["days"], bn(e.Figures["cost_usd"]))
 	}
 	return b.String()
