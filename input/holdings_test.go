@@ -57,3 +57,29 @@ func TestBadHoldings(t *testing.T) {
 		t.Errorf("%d hedges: %v", MaxHoldings+1, err)
 	}
 }
+
+// FuzzParseHoldings: any bytes give holdings that pass the checks, or an
+// *Error; never a panic.
+func FuzzParseHoldings(f *testing.F) {
+	for _, s := range []string{"holdings:\n  fx_forward_EUR: -1.2e9\n", "holdings: {}\n", "holdings:\n  x: .nan\n", "holdings: [1]\n", ""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, err := ParseHoldings("fuzz.yaml", data)
+		if err != nil {
+			var ie *Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %T is not an *input.Error: %v", err, err)
+			}
+			return
+		}
+		if h == nil || len(h) > MaxHoldings {
+			t.Fatalf("accepted %d holdings (nil: %v)", len(h), h == nil)
+		}
+		for id, v := range h {
+			if strings.TrimSpace(id) == "" || CheckHolding(v) != nil {
+				t.Fatalf("accepted %q: %v", id, v)
+			}
+		}
+	})
+}

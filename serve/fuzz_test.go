@@ -14,6 +14,7 @@ func FuzzParseRunRequest(f *testing.F) {
 		`{"portfolio":"../etc/passwd"}`, `{"portfolio_yaml":"name: x\n","market_yaml":"date: x\n"}`,
 		`{"prohibit":["fx","equity_put","nope"],"budget_bps":-1}`, `{"scenarios":1e99}`, `[1,2]`, `{"a":1}{"b":2}`,
 		`{"objective":"variance","no_hedging":true}`,
+		`{"holdings":{"fx_forward_EUR":-1.2e9,"swap_receiver_USD_30y":4e9}}`, `{"holdings":{"fx":1,"":2}}`, `{"holdings":[]}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -138,3 +138,34 @@ func TestBlackEdges(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBlack: for any forward and strike in (1e-100, 1e100) and sd in
+// (1e-100, 1e100), Black is finite, between its no-arbitrage bounds
+// (max(f-k, 0) and f for a call, max(k-f, 0) and k for a put, less a few
+// roundings of f + k), and within 2^-50 (f + k) of blackGo: the kernel
+// and the Go formula agree on every path.
+func FuzzBlack(f *testing.F) {
+	for _, c := range [][3]float64{{0.04, 0.045, 0.6}, {0.04, 0.06, 0.6}, {0.04, 0.1, 0.6}, {0.04, 0.14, 0.6}, {0.04, 0.3, 0.6},
+		{1, 1, 1e-8}, {1, 1, 50}, {1e-90, 1e90, 1}} {
+		f.Add(c[0], c[1], c[2], true)
+		f.Add(c[0], c[1], c[2], false)
+	}
+	f.Fuzz(func(t *testing.T, fw, k, sd float64, call bool) {
+		in := func(x float64) bool { return x > 1e-100 && x < 1e100 }
+		if !in(fw) || !in(k) || !in(sd) {
+			return
+		}
+		got, want := Black(fw, k, sd, call), blackGo(fw, k, sd, call)
+		tol := 0x1p-50 * (fw + k)
+		lo, hi := math.Max(fw-k, 0), fw
+		if !call {
+			lo, hi = math.Max(k-fw, 0), k
+		}
+		if math.IsNaN(got) || math.IsInf(got, 0) || got < lo-tol || got > hi+tol {
+			t.Fatalf("Black(%v, %v, %v, %v) = %v, outside [%v, %v]", fw, k, sd, call, got, lo, hi)
+		}
+		if !(math.Abs(got-want) <= tol) {
+			t.Fatalf("Black(%v, %v, %v, %v) = %v, blackGo %v", fw, k, sd, call, got, want)
+		}
+	})
+}
