@@ -39,10 +39,13 @@ func (s Swaption) Normal(forward, annuity, vol float64) (float64, error) {
 // fraction): A [F N(d1) - K N(d2)] for a payer (approx.Black). Forward and
 // strike must be positive.
 func (s Swaption) Black(forward, annuity, vol float64) (float64, error) {
-	if !(modestPositive(forward) && modestPositive(s.Strike) && moderate(s.Expiry) && moderate(vol) && modestNonNegative(annuity)) {
+	// The formula needs only σ√T: one test of it stands for two of σ and
+	// T (a negative, zero, infinite or NaN expiry or vol makes it fail).
+	sd := vol * math.Sqrt(s.Expiry)
+	if !(modestPositive(forward) && modestPositive(s.Strike) && moderate(sd) && modestNonNegative(annuity)) {
 		return s.refused(forward, annuity, vol, true)
 	}
-	return annuity * approx.Black(forward, s.Strike, vol*math.Sqrt(s.Expiry), s.Payer), nil
+	return annuity * approx.Black(forward, s.Strike, sd, s.Payer), nil
 }
 
 // refused is Normal or Black (lognormal) for inputs their quick tests
