@@ -65,6 +65,9 @@ type programmeView struct {
 	CostBps, BudgetBps, CostUSD string
 	OverBudget                  bool
 	Method                      string
+	// HeldBook, for a run given holdings, is its keep-or-rebalance
+	// decision and the cost of trading to the recommendation.
+	HeldBook string
 }
 
 type hedgeRow struct{ ID, Instrument, Underlying, Tenor, Notional, Ratio, CostBps string }
@@ -182,6 +185,9 @@ func (r *Report) programmeView(v *htmlView) {
 	if r.HedgingPolicy != nil {
 		p.BudgetBps = fmtBps(r.HedgingPolicy.BudgetBps)
 		p.OverBudget = r.Recommended.CostBps > r.HedgingPolicy.BudgetBps+1e-9
+		if d := r.HedgingPolicy.RebalanceDecision; d != "" {
+			p.HeldBook = d + "; trading from the book to the recommendation costs " + fmtUSD(r.Recommended.TradeCostUSD) + "."
+		}
 	}
 	for _, h := range r.Recommended.Hedges {
 		row := hedgeRow{ID: h.ID, Instrument: h.Instrument, Underlying: h.Underlying, Tenor: h.Tenor,
@@ -460,6 +466,11 @@ func (r *Report) execView(v *htmlView) {
 		return
 	case s == nil:
 		v.NoExec = "No execution plan: " + r.missingAgents()
+		for _, a := range r.Agents {
+			if a.Role == "execution" && a.Chosen == "none" {
+				v.NoExec = "No execution plan: " + a.Decision + "."
+			}
+		}
 		return
 	}
 	e := &execView{Approach: string(s.Approach), Total: []fact{

@@ -252,6 +252,40 @@ func TestHTMLTables(t *testing.T) {
 	}
 }
 
+// A run given holdings: the programme section says whether the book was
+// kept and what trading to the recommendation costs, and when there is
+// nothing to trade the execution section says so, not that the agents did
+// not run. Without holdings neither line appears.
+func TestHTMLHeldBook(t *testing.T) {
+	r := small(t)
+	if b := string(page(t, r)); strings.Contains(b, `id="held-book"`) {
+		t.Error("a run without holdings shows a held book")
+	}
+	hr := *r
+	hp := *r.HedgingPolicy
+	hp.RebalanceDecision = "keep: the best rebalance improves on the held programme by 0.00%"
+	hr.HedgingPolicy = &hp
+	rec := *r.Recommended
+	rec.TradeCostUSD = 2.5e6
+	hr.Recommended = &rec
+	hr.ExecutionPlan = nil
+	hr.Agents = append([]report.Agent(nil), r.Agents...)
+	for i := range hr.Agents {
+		if hr.Agents[i].Role == "execution" {
+			hr.Agents[i].Decision, hr.Agents[i].Chosen = "nothing to execute: the programme is the book held", "none"
+		}
+	}
+	b := string(page(t, &hr))
+	for _, want := range []string{
+		`<p id="held-book"><strong>Held book:</strong> keep: the best rebalance improves on the held programme by 0.00%; trading from the book to the recommendation costs `,
+		"No execution plan: nothing to execute: the programme is the book held.",
+	} {
+		if !strings.Contains(b, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
 // A report read back from report.json renders the same page as the run's
 // own (the execution plan is then a decoded map, not a *Schedule).
 func TestHTMLFromJSON(t *testing.T) {
