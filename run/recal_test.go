@@ -13,7 +13,22 @@ import (
 	"github.com/hedgeflow/hedgeflow/pricing/market"
 	"github.com/hedgeflow/hedgeflow/streams"
 	"github.com/hedgeflow/hedgeflow/streams/streamstest"
+	"github.com/nats-io/nats.go/jetstream"
 )
+
+// recalSetup starts a server and returns its JetStream, hedged run
+// options of 20 x 50 on it, and a context that ends with the test, after
+// d, or when cancelled.
+func recalSetup(t *testing.T, d time.Duration) (jetstream.JetStream, Options, context.Context, context.CancelFunc) {
+	t.Helper()
+	nc, js := streamstest.Start(t, streams.ServerOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	base := sampleOptions()
+	base.NoHedging = false
+	base.Scenarios, base.Paths, base.Conn = 20, 50, nc
+	return js, base, ctx, cancel
+}
 
 // The recalibrator makes a first recommendation, ignores moves below the
 // thresholds, re-uses the paths when only implied vols moved (and then
@@ -23,13 +38,7 @@ func TestRecalibrator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("hedged runs")
 	}
-	nc, js := streamstest.Start(t, streams.ServerOptions{})
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-
-	base := sampleOptions()
-	base.NoHedging = false
-	base.Scenarios, base.Paths, base.Conn = 20, 50, nc
+	js, base, ctx, cancel := recalSetup(t, 4*time.Minute)
 	var fullRuns atomic.Int32
 	base.OnResult = func(*Result) { fullRuns.Add(1) }
 	recs := make(chan *streams.Recommendation, 16)
@@ -169,12 +178,7 @@ func TestRecalibratorReadsHoldings(t *testing.T) {
 	if testing.Short() {
 		t.Skip("hedged runs")
 	}
-	nc, js := streamstest.Start(t, streams.ServerOptions{})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	base := sampleOptions()
-	base.NoHedging = false
-	base.Scenarios, base.Paths, base.Conn = 20, 50, nc
+	js, base, ctx, _ := recalSetup(t, 2*time.Minute)
 	var res *Result
 	base.OnResult = func(x *Result) { res = x }
 	book := map[string]float64{"fx_forward_EUR": -1e9}
