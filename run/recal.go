@@ -428,10 +428,8 @@ func (r *Recalibrator) fullRun(ctx context.Context, h *streams.Handles, mk *mark
 	o := r.o.Base
 	o.MarketYAML, o.MarketFile = y, "market state "+mk.Date
 	o.RunID = ""
-	if r.o.Holdings != nil {
-		if o.Policy.Holdings, err = r.o.Holdings(); err != nil {
-			return fmt.Errorf("recalibrator: holdings: %w", err)
-		}
+	if o.Policy, err = r.withHoldings(o.Policy); err != nil {
+		return err
 	}
 	o.Progress = nil
 	var res *Result
@@ -465,6 +463,20 @@ func (r *Recalibrator) fullRun(ctx context.Context, h *streams.Handles, mk *mark
 	return r.publish(ctx, h, res.Spec.RunID, mode, res.Programmes, mk, material, trigger, marketTime)
 }
 
+// withHoldings is pol with the holdings RecalOptions.Holdings reads now,
+// or pol as it is without that option.
+func (r *Recalibrator) withHoldings(pol agents.Policy) (agents.Policy, error) {
+	if r.o.Holdings == nil {
+		return pol, nil
+	}
+	h, err := r.o.Holdings()
+	if err != nil {
+		return pol, fmt.Errorf("recalibrator: holdings: %w", err)
+	}
+	pol.Holdings = h
+	return pol, nil
+}
+
 // reprice re-optimises the base run's numbers with the hedge P&L shifted
 // by the premium change of every option.
 func (r *Recalibrator) reprice(ctx context.Context, h *streams.Handles, base *Result, mk *market.Snapshot, material []streams.MarketMove, trigger, marketTime time.Time) error {
@@ -484,11 +496,9 @@ func (r *Recalibrator) reprice(ctx context.Context, h *streams.Handles, base *Re
 	}
 	col := *base.Collected
 	col.Spec = spec
-	pol := base.Policy
-	if r.o.Holdings != nil {
-		if pol.Holdings, err = r.o.Holdings(); err != nil {
-			return fmt.Errorf("recalibrator: holdings: %w", err)
-		}
+	pol, err := r.withHoldings(base.Policy)
+	if err != nil {
+		return err
 	}
 	progs, err := agents.Reoptimise(&col, rm.Model, pol, base.Programmes, shift)
 	if err != nil {
